@@ -1,0 +1,140 @@
+/**
+ * The few libc calls the exporter needs. Reads of /proc and /sys go through here because
+ * Deno's own fs API refuses them without --allow-all (denoland/deno#27564).
+ */
+
+import { ErrnoError, errnoText } from "./errno.ts";
+
+const SYMBOLS = {
+  open: { parameters: ["buffer", "i32", "u32"], result: "i32" }, // (const char*, int, mode_t)
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" }, // (int, void*, size_t)
+  close: { parameters: ["i32"], result: "i32" },
+  getdents64: { parameters: ["i32", "buffer", "usize"], result: "isize" }, // (int, void*, size_t)
+  __errno_location: { parameters: [], result: "pointer" }, // int*
+  vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
+  getpid: { parameters: [], result: "i32" },
+  capget: { parameters: ["buffer", "buffer"], result: "i32" }, // (cap_user_header_t, cap_user_data_t)
+  capset: { parameters: ["buffer", "buffer"], result: "i32" },
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
+  if_nametoindex: { parameters: ["buffer"], result: "u32" }, // (const char*)
+} as const satisfies Deno.ForeignLibraryInterface;
+
+type LibC = Deno.DynamicLibrary<typeof SYMBOLS>;
+let lib: LibC | null = null;
+
+/** The libc binding, opened on first use (no side effects at import). */
+export function libc(): LibC["symbols"] {
+  if (lib === null) lib = Deno.dlopen("libc.so.6", SYMBOLS);
+  return lib.symbols;
+}
+
+/** The calling thread's errno, read right after a failed libc call. */
+export function errno(): number {
+  const p = libc().__errno_location();
+  return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
+}
+
+const O_RDONLY = 0;
+const O_DIRECTORY = 0o200000;
+const O_CLOEXEC = 0o2000000;
+const encoder = new TextEncoder();
+
+/** NUL-terminated bytes of a string, for C string parameters. */
+export function cString(s: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(s + "\0");
+}
+
+function openOrThrow(path: string, flags: number): number {
+  const fd = libc().open(cString(path), flags | O_CLOEXEC, 0);
+  if (fd < 0) {
+    const e = errno();
+    throw new ErrnoError(`Cannot open "${path}": ${errnoText(e)}`, e);
+  }
+  return fd;
+}
+
+/** Reads a whole file through libc; works for /proc and /sys where sizes are unknown. */
+export function readFileViaLibc(path: string): Uint8Array {
+  const fd = openOrThrow(path, O_RDONLY);
+  try {
+    let buf = new Uint8Array(16384);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = new Uint8Array(buf.length * 2);
+        bigger.set(buf);
+        buf = bigger;
+      }
+      const n = Number(libc().read(fd, buf.subarray(len), BigInt(buf.length - len)));
+      if (n < 0) {
+        const e = errno();
+        if (e === 4) continue; // EINTR
+        throw new ErrnoError(`Cannot read "${path}": ${errnoText(e)}`, e);
+      }
+      if (n === 0) return buf.subarray(0, len);
+      len += n;
+    }
+  } finally {
+    libc().close(fd);
+  }
+}
+
+/** Like readFileViaLibc but returns null when the file cannot be opened or read. */
+export function tryReadFileViaLibc(path: string): Uint8Array | null {
+  try {
+    return readFileViaLibc(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A directory entry as getdents64 reports it. */
+export interface DirEntry {
+  name: string;
+  inode: bigint;
+  isDirectory: boolean;
+}
+
+const DT_DIR = 4;
+const decoder = new TextDecoder();
+
+/** Lists a directory through libc getdents64 (no "." or ".."). */
+export function readDirViaLibc(path: string): DirEntry[] {
+  const fd = openOrThrow(path, O_RDONLY | O_DIRECTORY);
+  const out: DirEntry[] = [];
+  try {
+    const buf = new Uint8Array(32768);
+    const view = new DataView(buf.buffer);
+    for (;;) {
+      const n = Number(libc().getdents64(fd, buf, BigInt(buf.length)));
+      if (n < 0) {
+        const e = errno();
+        throw new ErrnoError(`Cannot list "${path}": ${errnoText(e)}`, e);
+      }
+      if (n === 0) return out;
+      // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+      for (let off = 0; off < n;) {
+        const reclen = view.getUint16(off + 16, true);
+        const nameStart = off + 19;
+        let nameEnd = nameStart;
+        while (buf[nameEnd] !== 0 && nameEnd < off + reclen) nameEnd++;
+        const name = decoder.decode(buf.subarray(nameStart, nameEnd));
+        if (name !== "." && name !== "..") {
+          out.push({
+            name,
+            inode: view.getBigUint64(off, true),
+            isDirectory: buf[off + 18] === DT_DIR,
+          });
+        }
+        off += reclen;
+      }
+    }
+  } finally {
+    libc().close(fd);
+  }
+}
+
+/** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */
+export function closeFd(fd: number): void {
+  libc().close(fd);
+}

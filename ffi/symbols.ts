@@ -1,0 +1,54 @@
+/** The libbpf symbol table bound through Deno.dlopen; each parameter notes its C type. */
+export const LIBBPF_SYMBOLS = {
+  libbpf_major_version: { parameters: [], result: "u32" },
+  libbpf_minor_version: { parameters: [], result: "u32" },
+  libbpf_version_string: { parameters: [], result: "pointer" }, // const char*
+  libbpf_set_print: { parameters: ["function"], result: "pointer" }, // (libbpf_print_fn_t) -> old fn
+  libbpf_strerror: { parameters: ["i32", "buffer", "usize"], result: "i32" }, // (int err, char*, size_t)
+  libbpf_get_error: { parameters: ["pointer"], result: "i64" }, // (const void*)
+  libbpf_num_possible_cpus: { parameters: [], result: "i32" },
+
+  bpf_object__open_file: { parameters: ["buffer", "buffer"], result: "pointer" }, // (const char*, opts*)
+  bpf_object__open_mem: { parameters: ["buffer", "usize", "buffer"], result: "pointer" }, // (void*, size_t, opts*)
+  bpf_object__load: { parameters: ["pointer"], result: "i32" }, // (bpf_object*)
+  bpf_object__close: { parameters: ["pointer"], result: "void" },
+  bpf_object__name: { parameters: ["pointer"], result: "pointer" },
+  bpf_object__next_program: { parameters: ["pointer", "pointer"], result: "pointer" }, // (obj, prev prog)
+  bpf_object__next_map: { parameters: ["pointer", "pointer"], result: "pointer" }, // (obj, prev map)
+  bpf_object__find_map_by_name: { parameters: ["pointer", "buffer"], result: "pointer" },
+
+  bpf_program__name: { parameters: ["pointer"], result: "pointer" },
+  bpf_program__section_name: { parameters: ["pointer"], result: "pointer" },
+  bpf_program__fd: { parameters: ["pointer"], result: "i32" },
+  bpf_program__autoload: { parameters: ["pointer"], result: "bool" },
+  bpf_program__attach: { parameters: ["pointer"], result: "pointer" }, // -> bpf_link*
+  bpf_program__attach_perf_event: { parameters: ["pointer", "i32"], result: "pointer" }, // (prog, pfd)
+  bpf_program__attach_xdp: { parameters: ["pointer", "i32"], result: "pointer" }, // (prog, ifindex)
+  bpf_link__destroy: { parameters: ["pointer"], result: "i32" },
+
+  bpf_map__name: { parameters: ["pointer"], result: "pointer" },
+  bpf_map__type: { parameters: ["pointer"], result: "i32" }, // enum bpf_map_type
+  bpf_map__key_size: { parameters: ["pointer"], result: "u32" },
+  bpf_map__value_size: { parameters: ["pointer"], result: "u32" },
+  bpf_map__max_entries: { parameters: ["pointer"], result: "u32" },
+  bpf_map__fd: { parameters: ["pointer"], result: "i32" },
+  bpf_map__initial_value: { parameters: ["pointer", "buffer"], result: "pointer" }, // (map, size_t* psize)
+  bpf_map__set_initial_value: { parameters: ["pointer", "buffer", "usize"], result: "i32" },
+
+  // (int fd, void* in_batch, void* out_batch, void* keys, void* values, __u32* count, opts*)
+  bpf_map_lookup_batch: {
+    parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  // (int fd, const void* keys, const void* values, __u32* count, opts*)
+  bpf_map_update_batch: {
+    parameters: ["i32", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  bpf_map_get_next_key: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, key, next)
+  bpf_map_lookup_elem: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, key, value)
+  bpf_map_update_elem: { parameters: ["i32", "buffer", "buffer", "u64"], result: "i32" }, // (fd, key, value, flags)
+  bpf_map_delete_elem: { parameters: ["i32", "buffer"], result: "i32" }, // (fd, key)
+  bpf_obj_get_info_by_fd: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, info, __u32* len)
+  bpf_enable_stats: { parameters: ["i32"], result: "i32" }, // (enum bpf_stats_type)
+} as const satisfies Deno.ForeignLibraryInterface;
