@@ -1,0 +1,87 @@
+# Quick start: `make test` (install what is missing, build, test) and `make run` (serve the
+# timers example on :9435). Both need root on Debian/Ubuntu to install packages and load BPF.
+
+DENO_VERSION := 2.9.6
+TOOLS := $(CURDIR)/tools
+LOCAL_DENO := $(TOOLS)/node_modules/deno/deno
+DENO = $(shell cat $(TOOLS)/.deno-path 2>/dev/null || echo $(LOCAL_DENO))
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+LIBBPF_DIR := $(CURDIR)/build/libbpf
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-I include/$(ARCH) -I bpf -I $(LIBBPF_DIR)/include \
+	-idirafter /usr/include/$(shell uname -m)-linux-gnu -idirafter /usr/include
+APT_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc
+TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2
+EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
+EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)
+FIXTURE_SOURCES := $(wildcard tests/fixtures/bpf/*.bpf.c)
+FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
+PERMS := --allow-ffi --allow-net --allow-env --allow-read
+
+.PHONY: all deps deps-test deno libbpf examples fixtures test test-unit test-kernel verify run build clean
+
+all: examples
+
+# Installs missing system packages (root + apt only) and a pinned Deno unless one is on PATH.
+deps:
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "This is not a Debian/Ubuntu system. Install: $(APT_PACKAGES), Node.js with npm," \
+	       "and Deno $(DENO_VERSION) (npm install deno@$(DENO_VERSION)); then run make again." >&2; \
+	  exit 1; fi
+	@missing=""; for p in $(APT_PACKAGES) $(EXTRA_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "Missing packages:$$missing. Run as root, or: sudo apt-get install -y$$missing" >&2; exit 1; fi; \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+	@$(MAKE) --no-print-directory deno
+
+deps-test:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
+
+# Uses a deno on PATH when it is version 2.9 or newer, else installs the pinned one from npm.
+deno:
+	@mkdir -p $(TOOLS); \
+	if command -v deno >/dev/null 2>&1 && deno --version | head -1 | \
+	   awk '{ split($$2, v, "."); exit !(v[1] > 2 || (v[1] == 2 && v[2] >= 9)) }'; then \
+	  command -v deno > $(TOOLS)/.deno-path; \
+	elif [ -x $(LOCAL_DENO) ] && $(LOCAL_DENO) --version | grep -q "^deno $(DENO_VERSION) "; then \
+	  echo $(LOCAL_DENO) > $(TOOLS)/.deno-path; \
+	else \
+	  if ! command -v npm >/dev/null 2>&1; then \
+	    echo "Deno $(DENO_VERSION) is needed: install Node.js and npm (apt-get install npm), or Deno itself" >&2; exit 1; fi; \
+	  echo "Installing deno@$(DENO_VERSION) from npm into tools/"; \
+	  (cd $(TOOLS) && npm install --no-save --no-audit --no-fund --loglevel=error --prefix . deno@$(DENO_VERSION)) && \
+	  echo $(LOCAL_DENO) > $(TOOLS)/.deno-path; \
+	fi
+
+libbpf: $(LIBBPF_DIR)/libbpf_bundle.so
+
+$(LIBBPF_DIR)/libbpf_bundle.so: ffi/build-libbpf.sh
+	ffi/build-libbpf.sh
+
+examples: libbpf $(EXAMPLE_OBJECTS)
+
+fixtures: libbpf $(FIXTURE_OBJECTS)
+
+%.bpf.o: %.bpf.c bpf/*.h include/$(ARCH)/vmlinux.h $(LIBBPF_DIR)/libbpf_bundle.so
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+verify:
+	$(DENO) fmt --check
+	$(DENO) lint
+	$(DENO) check main.ts src/ ffi/ tests/
+
+test: deps-test examples fixtures verify
+	$(DENO) test $(PERMS) --allow-write --allow-run tests/
+
+test-unit: examples fixtures
+	$(DENO) test $(PERMS) tests/ --ignore=tests/kernel
+
+run: deps examples
+	$(DENO) run $(PERMS) main.ts --config.dir examples --config.names timers
+
+clean:
+	rm -f examples/*.bpf.o tests/fixtures/bpf/*.bpf.o ebpf_exporter
+	rm -rf build

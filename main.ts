@@ -1,0 +1,143 @@
+/** ebpf_exporter: flags → configs → exporter → server; nothing else. */
+
+import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
+import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
+import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
+import { CONTENT_TYPE_TEXT, encodeText } from "./src/encode/text.ts";
+import { Exporter } from "./src/exporter/exporter.ts";
+import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
+import { configureLog, debug, log } from "./src/log.ts";
+import { serve } from "./src/server.ts";
+import { BUILD_INFO } from "./src/version.ts";
+
+function versionText(libbpf: string): string {
+  return [
+    `ebpf_exporter, version ${BUILD_INFO.version} (branch: ${BUILD_INFO.branch}, revision: ${BUILD_INFO.revision})`,
+    `  build date:       ${BUILD_INFO.buildDate}`,
+    `  deno version:     ${Deno.version.deno} (v8 ${Deno.version.v8})`,
+    `  libbpf version:   ${libbpf}`,
+    `  platform:         ${Deno.build.os}/${Deno.build.arch}`,
+  ].join("\n") + "\n";
+}
+
+function defaultConfigDir(): string {
+  return new URL("./examples", import.meta.url).pathname;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseCommandLine(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`ebpf_exporter: error: ${e.message}, try --help`);
+    return 1;
+  }
+  if (cmd.kind === "help") {
+    console.log(usage());
+    return 0;
+  }
+  if (cmd.kind === "version") {
+    let libbpf = "not found";
+    try {
+      const i = openLibbpf();
+      libbpf = `${i.version} (${i.source}: ${i.path})`;
+    } catch (e) {
+      libbpf = `not found (${(e as Error).message})`;
+    }
+    console.log(versionText(libbpf));
+    return 0;
+  }
+  const flags = cmd.flags;
+  configureLog({ timestamps: !flags.logNoTimestamps, debug: flags.debug });
+
+  const started = performance.now();
+  let configs;
+  try {
+    const dir = flags.configDir ?? defaultConfigDir();
+    configs = loadConfigs(dir, parseConfigNames(flags.configNames));
+  } catch (e) {
+    log(`Error parsing configs: ${(e as Error).message}`);
+    return 1;
+  }
+
+  setLibbpfSink((level, msg) => {
+    if (level === "debug") debug(`libbpf [debug]: ${msg}`);
+    else log(`libbpf [${level}]: ${msg}`);
+  });
+  try {
+    const lib = openLibbpf(flags.libbpfPath ?? undefined);
+    log(`Using libbpf ${lib.version} (${lib.source}: ${lib.path})`);
+  } catch (e) {
+    log((e as Error).message);
+    return 1;
+  }
+
+  const ctx = hostDecoderContext();
+  const exporter = new Exporter(configs, {
+    ctx: { ...ctx, cgroupRoot: findCgroup2Root() },
+    skipCacheSize: flags.configSkipCacheSize,
+    load: flags.btfPath !== null ? { btfPath: flags.btfPath } : {},
+  });
+  try {
+    exporter.attachAll();
+  } catch (e) {
+    log((e as Error).message);
+    return 1;
+  }
+  log(
+    `Started with ${configs.length} configs in ${Math.round(performance.now() - started)}ms`,
+  );
+
+  const missed = exporter.missedAttachments();
+  if (flags.configStrict && missed.length > 0) {
+    log(`Missed attachments (config:program): ${missed.join(", ")}`);
+    exporter.close();
+    return 1;
+  }
+  if (flags.configCheck) {
+    exporter.close();
+    log("Config check successful, exiting");
+    return 0;
+  }
+
+  const { hostname, port } = parseListenAddress(flags.listenAddress);
+  const abort = new AbortController();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = serve({
+      telemetryPath: flags.telemetryPath,
+      metrics: () => ({ body: encodeText(exporter.collect()), contentType: CONTENT_TYPE_TEXT }),
+    }, {
+      hostname,
+      port,
+      signal: abort.signal,
+      onListen: (addr) => log(`Listening on ${addr.hostname}:${addr.port}`),
+    });
+  } catch (e) {
+    log(`Cannot listen on "${flags.listenAddress}": ${(e as Error).message}`);
+    exporter.close();
+    return 1;
+  }
+
+  const done = new Promise<number>((resolve) => {
+    const stop = (sig: Deno.Signal) => {
+      log(`Received signal: ${sig}`);
+      const t0 = performance.now();
+      exporter.close();
+      log(`Detached in ${Math.round(performance.now() - t0)}ms`);
+      abort.abort();
+      resolve(0);
+    };
+    Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+    Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  });
+  const code = await done;
+  // In-flight requests get a moment; a stuck client must not hold the exit beyond a second.
+  await Promise.race([server.finished, new Promise((r) => setTimeout(r, 500))]);
+  return code;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,102 @@
+/** The exporter's own metric families (spec 3.13), added to every scrape. */
+
+import { tryReadFileViaLibc } from "../../ffi/libc.ts";
+import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
+import { BUILD_INFO } from "../version.ts";
+import type { LoadedConfig } from "./loader.ts";
+
+const P = "ebpf_exporter_";
+
+/** The parts of the exporter the built-in metrics describe. */
+export interface BuiltinSource {
+  readonly configs: ReadonlyArray<{ name: string }>;
+  readonly loaded: ReadonlyArray<LoadedConfig>;
+  readonly decoderErrors: ReadonlyMap<string, number>;
+}
+
+function gauge(name: string, help: string, labelNames: string[]): ScalarFamily {
+  return { name: P + name, help, type: "gauge", labelNames, samples: [] };
+}
+
+function counter(name: string, help: string, labelNames: string[]): ScalarFamily {
+  return { name: P + name, help, type: "counter", labelNames, samples: [] };
+}
+
+/** Whether the kernel collects BPF run-time statistics (kernel.bpf_stats_enabled). */
+export function bpfStatsEnabled(): boolean {
+  const raw = tryReadFileViaLibc("/proc/sys/kernel/bpf_stats_enabled");
+  return raw !== null && raw[0] === 0x31; // "1"
+}
+
+const GOARCH: Record<string, string> = { x86_64: "amd64", aarch64: "arm64" };
+
+/** Appends the built-in families to `families` and returns it. */
+export function builtinFamilies(src: BuiltinSource, families: MetricFamily[]): MetricFamily[] {
+  const enabled = gauge("enabled_configs", "The set of enabled configs", ["name"]);
+  const errors = counter(
+    "decoder_errors_total",
+    "How many times has decoders encountered errors",
+    ["config"],
+  );
+  for (const c of src.configs) {
+    enabled.samples.push({ labels: [c.name], value: 1 });
+    errors.samples.push({ labels: [c.name], value: src.decoderErrors.get(c.name) ?? 0 });
+  }
+  const info = gauge("ebpf_program_info", "Info about ebpf programs", [
+    "config",
+    "id",
+    "program",
+    "tag",
+  ]);
+  const attached = gauge("ebpf_program_attached", "Whether a program is attached", ["id"]);
+  const stats = bpfStatsEnabled();
+  const runTime = counter(
+    "ebpf_program_run_time_seconds",
+    "How long has the program been executing",
+    ["id"],
+  );
+  const runCount = counter(
+    "ebpf_program_run_count_total",
+    "How many times has the program been executed",
+    ["id"],
+  );
+  for (const l of src.loaded) {
+    for (const p of l.programs) {
+      let id = "0";
+      let tag = "";
+      try {
+        const i = p.program.info();
+        id = String(i.id);
+        tag = i.tag;
+        if (stats) {
+          runTime.samples.push({ labels: [id], value: Number(i.runTimeNs) / 1e9 });
+          runCount.samples.push({ labels: [id], value: Number(i.runCount) });
+        }
+      } catch {
+        // Upstream reports tag "" and id "0" when the program's info cannot be read.
+      }
+      info.samples.push({ labels: [l.config.name, id, p.program.name, tag], value: 1 });
+      attached.samples.push({ labels: [id], value: p.link !== null ? 1 : 0 });
+    }
+  }
+  const build = gauge(
+    "build_info",
+    "Build of this exporter (version, revision, branch, runtime as goversion, OS, arch); always 1",
+    ["branch", "goarch", "goos", "goversion", "revision", "tags", "version"],
+  );
+  build.samples.push({
+    labels: [
+      BUILD_INFO.branch,
+      GOARCH[Deno.build.arch] ?? Deno.build.arch,
+      Deno.build.os,
+      `deno${Deno.version.deno}`,
+      BUILD_INFO.revision,
+      "",
+      BUILD_INFO.version,
+    ],
+    value: 1,
+  });
+  families.push(enabled, errors, info, attached, build);
+  if (stats) families.push(runTime, runCount);
+  return families;
+}

@@ -1,0 +1,136 @@
+/**
+ * Turns a validated config into loaded, attached BPF state: open → load → check metric maps →
+ * attach. Any fatal failure closes what was opened, so nothing stays loaded.
+ */
+
+import { BpfLink, BpfMap, BpfObject, BpfProgram, MapType } from "../../ffi/libbpf.ts";
+import type { Config, LabelConfig } from "../config/types.ts";
+
+/** One program of a loaded config with its attach outcome. */
+export interface AttachedProgram {
+  program: BpfProgram;
+  link: BpfLink | null;
+  /** Why attach failed (null when attached). */
+  error: string | null;
+}
+
+/** A config whose object is loaded in the kernel. */
+export interface LoadedConfig {
+  config: Config;
+  object: BpfObject;
+  programs: AttachedProgram[];
+  /** Map of each counter/histogram, by metric name. */
+  maps: Map<string, BpfMap>;
+}
+
+/** Options that apply to every config. */
+export interface LoadOptions {
+  btfPath?: string;
+  /** Reads an object's bytes when it is not on disk (embedded examples). */
+  readObject?: (path: string) => Uint8Array | null;
+}
+
+/** A config that cannot be loaded; the message names the config and the cause. */
+export class LoadError extends Error {
+  override name = "LoadError";
+}
+
+/** Loads one config's object, checks its maps and attaches its programs. */
+export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
+  const object = openObject(config, opts);
+  const programs: AttachedProgram[] = [];
+  try {
+    try {
+      object.load();
+    } catch (e) {
+      throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
+    }
+    const maps = checkMetricMaps(config, object);
+    for (const program of object.programs()) {
+      if (!program.autoload) continue;
+      try {
+        programs.push({ program, link: program.attach(), error: null });
+      } catch (e) {
+        programs.push({ program, link: null, error: (e as Error).message });
+      }
+    }
+    return { config, object, programs, maps };
+  } catch (e) {
+    for (const p of programs) p.link?.destroy();
+    object.close();
+    throw e;
+  }
+}
+
+function openObject(config: Config, opts: LoadOptions): BpfObject {
+  const openOpts = opts.btfPath !== undefined ? { btfPath: opts.btfPath } : {};
+  try {
+    const bytes = opts.readObject?.(config.objectPath) ?? null;
+    if (bytes !== null) {
+      return BpfObject.openMem(bytes, `${config.name}.bpf.o`, openOpts);
+    }
+    return BpfObject.openFile(config.objectPath, openOpts);
+  } catch (e) {
+    throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
+  }
+}
+
+/** Bytes of a map key the labels of a metric describe (see spec 3.5 for the per-CPU rules). */
+export function expectedKeySize(labels: LabelConfig[], perCpu: boolean): number {
+  if (labels.length === 0) return 4;
+  let total = 0;
+  for (const l of labels) total += l.size + l.padding;
+  const last = labels[labels.length - 1]!;
+  if (perCpu && last.name === "cpu") {
+    // The CPU index is appended by the exporter as a u16; a lone cpu label sits on a u32 key.
+    return labels.length === 1 ? 4 : total - last.size - last.padding;
+  }
+  return total;
+}
+
+function checkMetricMaps(config: Config, object: BpfObject): Map<string, BpfMap> {
+  const out = new Map<string, BpfMap>();
+  const metrics = [
+    ...config.counters.filter((c) => !c.perf_event_array).map((c) => ({ kind: "counter", ...c })),
+    ...config.histograms.map((h) => ({ kind: "histogram", ...h })),
+  ];
+  const where = `config "${config.name}"`;
+  for (const m of metrics) {
+    const map = object.map(m.name);
+    if (map === null) {
+      const names = object.maps().filter((x) => !x.name.startsWith(".")).map((x) => `"${x.name}"`);
+      throw new LoadError(
+        `Cannot load ${where}: ${m.kind} "${m.name}" needs a map named "${m.name}" in ` +
+          `"${config.objectPath}", which has ${names.length ? names.join(", ") : "no maps"}`,
+      );
+    }
+    if (map.valueSize !== 8) {
+      throw new LoadError(
+        `Cannot load ${where}: value size of map "${m.name}" is ${map.valueSize} bytes, ` +
+          `the exporter reads u64 values (8 bytes)`,
+      );
+    }
+    if (map.type === MapType.PERF_EVENT_ARRAY || map.type === MapType.RINGBUF) {
+      throw new LoadError(
+        `Cannot load ${where}: map "${m.name}" is an event stream, not a map of counters` +
+          (m.kind === "counter" ? " (set perf_event_array: true for perf event arrays)" : ""),
+      );
+    }
+    const want = expectedKeySize(m.labels, map.perCpu);
+    if (map.keySize !== want) {
+      const sizes = m.labels.map((l) => `${l.name}=${l.size}${l.padding ? `+${l.padding}` : ""}`);
+      throw new LoadError(
+        `Cannot load ${where}: key of map "${m.name}" is ${map.keySize} bytes, but the labels ` +
+          `of ${m.kind} "${m.name}" (${sizes.join(", ") || "none"}) describe ${want} bytes`,
+      );
+    }
+    out.set(m.name, map);
+  }
+  return out;
+}
+
+/** Detaches every program and closes the object. Idempotent. */
+export function unloadConfig(loaded: LoadedConfig): void {
+  for (const p of loaded.programs) p.link?.destroy();
+  loaded.object.close();
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { parseCommandLine, parseListenAddress, UsageError } from "../src/cli.ts";
+
+function run(argv: string[]) {
+  const c = parseCommandLine(argv);
+  assert.equal(c.kind, "run");
+  return (c as Extract<typeof c, { kind: "run" }>).flags;
+}
+
+Deno.test("flags take both --flag=value and --flag value forms", () => {
+  const a = run(["--config.names=timers", "--web.listen-address", "127.0.0.1:9999"]);
+  assert.deepEqual(a.configNames, ["timers"]);
+  assert.equal(a.listenAddress, "127.0.0.1:9999");
+});
+
+Deno.test("defaults match upstream", () => {
+  const f = run(["--config.names", "timers"]);
+  assert.equal(f.listenAddress, ":9435");
+  assert.equal(f.telemetryPath, "/metrics");
+  assert.equal(f.capabilitiesKeep, "all");
+  assert.equal(f.configSkipCacheSize, 0);
+  assert.equal(f.configCheck, false);
+  assert.equal(f.configStrict, false);
+  assert.equal(f.debug, false);
+  assert.equal(f.configDir, null);
+  assert.equal(f.btfPath, null);
+});
+
+Deno.test("config.names accumulates across repeats", () => {
+  const f = run(["--config.names", "a,b", "--config.names=c"]);
+  assert.deepEqual(f.configNames, ["a,b", "c"]);
+});
+
+Deno.test("boolean flags accept --no- prefix", () => {
+  const f = run(["--config.names=x", "--debug", "--no-debug", "--config.strict"]);
+  assert.equal(f.debug, false);
+  assert.equal(f.configStrict, true);
+});
+
+Deno.test("missing config.names is a usage error", () => {
+  assert.throws(() => parseCommandLine([]), UsageError);
+});
+
+Deno.test("unknown flags and stray arguments are usage errors", () => {
+  assert.throws(() => parseCommandLine(["--config.names=x", "--bogus"]), UsageError);
+  assert.throws(
+    () => parseCommandLine(["--config.names=x", "stray"]),
+    /unexpected argument "stray"/,
+  );
+});
+
+Deno.test("help and version win over other flags", () => {
+  assert.deepEqual(parseCommandLine(["--help"]), { kind: "help" });
+  assert.deepEqual(parseCommandLine(["-h"]), { kind: "help" });
+  assert.deepEqual(parseCommandLine(["--version"]), { kind: "version" });
+});
+
+Deno.test("bad skip cache size and telemetry path are rejected", () => {
+  assert.throws(
+    () => parseCommandLine(["--config.names=x", "--config.skip-cache-size=-1"]),
+    /skip-cache-size/,
+  );
+  assert.throws(
+    () => parseCommandLine(["--config.names=x", "--web.telemetry-path=metrics"]),
+    /telemetry-path/,
+  );
+});
+
+Deno.test("listen addresses parse like Go's host:port", () => {
+  assert.deepEqual(parseListenAddress(":9435"), { hostname: "0.0.0.0", port: 9435 });
+  assert.deepEqual(parseListenAddress("127.0.0.1:80"), { hostname: "127.0.0.1", port: 80 });
+  assert.deepEqual(parseListenAddress("[::1]:9435"), { hostname: "::1", port: 9435 });
+  assert.throws(() => parseListenAddress("9435"), UsageError);
+  assert.throws(() => parseListenAddress("host:99999"), /out of range/);
+});

@@ -1,0 +1,111 @@
+/** Bad input: one clear message, a non-zero exit, and no BPF program left loaded. */
+
+import assert from "node:assert/strict";
+import { kernelTest, ROOT, runExporter } from "./harness.ts";
+
+const FIXTURE_OBJ = `${ROOT}/tests/fixtures/bpf/badmaps.bpf.o`;
+const FIXTURE_PROG = "badmaps_fixture"; // bpftool shows names cut to 15 characters
+
+async function fixtureProgramsLoaded(): Promise<number> {
+  const out = await new Deno.Command("bpftool", { args: ["-j", "prog", "list"], stdout: "piped" })
+    .output();
+  const list = JSON.parse(new TextDecoder().decode(out.stdout)) as Array<{ name?: string }>;
+  return list.filter((p) => p.name?.startsWith(FIXTURE_PROG)).length;
+}
+
+function counterYaml(name: string, labels: string): string {
+  return `metrics:\n  counters:\n    - name: ${name}\n      help: test counter\n      labels:\n${labels}`;
+}
+
+const U32_LABEL =
+  "        - name: x\n          size: 4\n          decoders:\n            - name: uint\n";
+
+async function expectFailure(
+  files: Record<string, string | Uint8Array>,
+  name: string,
+  pattern: RegExp,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-bad-" });
+  try {
+    for (const [f, content] of Object.entries(files)) {
+      if (typeof content === "string") await Deno.writeTextFile(`${dir}/${f}`, content);
+      else await Deno.writeFile(`${dir}/${f}`, content);
+    }
+    const r = await runExporter(["--config.dir", dir, "--config.names", name]);
+    assert.notEqual(r.code, 0, `expected failure, got exit 0:\n${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.ok(!/Listening on/.test(r.stderr), "no port opened");
+    assert.equal(await fixtureProgramsLoaded(), 0, "fixture program left loaded");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+kernelTest("a missing yaml names the file", async () => {
+  await expectFailure({}, "absent", /absent\.yaml/);
+});
+
+kernelTest("a missing object file names the file", async () => {
+  await expectFailure(
+    { "lonely.yaml": counterYaml("key_u64", U32_LABEL) },
+    "lonely",
+    /lonely\.bpf\.o.*(No such file|not found)/,
+  );
+});
+
+kernelTest("a corrupt object file is refused", async () => {
+  await expectFailure(
+    {
+      "corrupt.yaml": counterYaml("key_u64", U32_LABEL),
+      "corrupt.bpf.o": new TextEncoder().encode("this is not an ELF file at all\n".repeat(20)),
+    },
+    "corrupt",
+    /Cannot load config "corrupt".*corrupt\.bpf\.o/,
+  );
+});
+
+kernelTest("a metric whose map is absent names the map", async () => {
+  await expectFailure(
+    {
+      "nomap.yaml": counterYaml("no_such_map", U32_LABEL),
+      "nomap.bpf.o": await Deno.readFile(FIXTURE_OBJ),
+    },
+    "nomap",
+    /counter "no_such_map" needs a map named "no_such_map".*"key_u64"/,
+  );
+});
+
+kernelTest("a map whose values are not 8 bytes is refused", async () => {
+  await expectFailure(
+    {
+      "narrow.yaml": counterYaml("value_u32", U32_LABEL),
+      "narrow.bpf.o": await Deno.readFile(FIXTURE_OBJ),
+    },
+    "narrow",
+    /value size of map "value_u32" is 4 bytes/,
+  );
+});
+
+kernelTest("labels that do not add up to the key size are refused", async () => {
+  await expectFailure(
+    {
+      "short.yaml": counterYaml("key_u64", U32_LABEL),
+      "short.bpf.o": await Deno.readFile(FIXTURE_OBJ),
+    },
+    "short",
+    /key of map "key_u64" is 8 bytes, but the labels .* describe 4 bytes/,
+  );
+});
+
+kernelTest("--config.check attaches and exits 0 without opening a port", async () => {
+  const r = await runExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "timers",
+    "--config.check",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Config check successful/);
+  assert.ok(!/Listening on/.test(r.stderr));
+});

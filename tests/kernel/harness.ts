@@ -1,0 +1,172 @@
+/**
+ * Shared pieces of the kernel tests: the skip-or-fail gate, starting the exporter as a child
+ * process, scraping it, and checking that the programs it reported are gone after it exits.
+ */
+
+const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
+export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+function unavailableReason(): string | null {
+  if (Deno.uid() !== 0) return "not running as root";
+  try {
+    Deno.statSync("/sys/kernel/btf/vmlinux");
+  } catch {
+    return "no kernel BTF at /sys/kernel/btf/vmlinux";
+  }
+  try {
+    Deno.statSync(`${ROOT}/examples/timers.bpf.o`);
+  } catch {
+    return "examples are not built (run `make examples`)";
+  }
+  return null;
+}
+
+const reason = unavailableReason();
+
+/** Registers a test that needs real BPF: skipped loudly without it, failing when required. */
+export function kernelTest(name: string, fn: () => Promise<void> | void): void {
+  if (reason !== null && !REQUIRED) {
+    console.error(`SKIP kernel test "${name}": ${reason}`);
+    Deno.test({ name, ignore: true, fn });
+    return;
+  }
+  Deno.test({
+    name,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: reason !== null
+      ? () => {
+        throw new Error(`Kernel test required (EBPF_EXPORTER_REQUIRE_KERNEL=1) but ${reason}`);
+      }
+      : fn,
+  });
+}
+
+/** A running exporter child process. */
+export interface Running {
+  child: Deno.ChildProcess;
+  port: number;
+  url: string;
+  stderr(): string;
+  /** Sends a signal and waits for exit; returns the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
+
+/** Runs the exporter to completion (for flag and bad-input tests). */
+export async function runExporter(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMS, `${ROOT}/main.ts`, "--log.no-timestamps", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Starts the exporter on a free loopback port and waits until it listens. */
+export async function startExporter(args: string[], timeoutMs = 30000): Promise<Running> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMS,
+      `${ROOT}/main.ts`,
+      "--log.no-timestamps",
+      "--web.listen-address=127.0.0.1:0",
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      log += value;
+    }
+  })();
+  const deadline = Date.now() + timeoutMs;
+  let port = 0;
+  while (Date.now() < deadline) {
+    const m = /Listening on [^\s]*:(\d+)/.exec(log);
+    if (m) {
+      port = Number(m[1]);
+      break;
+    }
+    const status = await Promise.race([
+      child.status,
+      new Promise<null>((r) => setTimeout(() => r(null), 50)),
+    ]);
+    if (status !== null) {
+      await pump;
+      throw new Error(`exporter exited with ${status.code} before listening:\n${log}`);
+    }
+  }
+  if (port === 0) {
+    child.kill("SIGKILL");
+    await child.status;
+    throw new Error(`exporter did not listen within ${timeoutMs} ms:\n${log}`);
+  }
+  return {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stderr: () => log,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+      const status = await child.status;
+      await pump;
+      return status.code;
+    },
+  };
+}
+
+/** Fetches a path and returns the body text, failing on a non-200 answer. */
+export async function scrape(url: string): Promise<string> {
+  const res = await fetch(url);
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url} -> ${res.status}: ${body}`);
+  return body;
+}
+
+/** Parses exposition text into `name{labels}` → value. */
+export function parseExposition(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const i = line.lastIndexOf(" ");
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** Program ids the exporter reported in ebpf_exporter_ebpf_program_info. */
+export function reportedProgramIds(text: string): number[] {
+  const ids: number[] = [];
+  for (const m of text.matchAll(/^ebpf_exporter_ebpf_program_info\{[^}]*id="(\d+)"/gm)) {
+    ids.push(Number(m[1]));
+  }
+  return ids;
+}
+
+/** Ids of every BPF program loaded in the kernel right now (bpftool). */
+export async function loadedProgramIds(): Promise<Set<number>> {
+  const out = await new Deno.Command("bpftool", { args: ["-j", "prog", "list"], stdout: "piped" })
+    .output();
+  const list = JSON.parse(new TextDecoder().decode(out.stdout)) as Array<{ id: number }>;
+  return new Set(list.map((p) => p.id));
+}
+
+/** Makes the kernel start timers: short sleeps in a child process. */
+export async function causeTimers(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 2));
+  await new Deno.Command("sleep", { args: ["0.05"] }).output();
+}

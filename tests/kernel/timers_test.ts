@@ -1,0 +1,151 @@
+/** End to end: the timers example loaded for real, scraped over HTTP, compared with the map. */
+
+import assert from "node:assert/strict";
+import { readFileViaLibc } from "../../ffi/libc.ts";
+import {
+  causeTimers,
+  kernelTest,
+  loadedProgramIds,
+  parseExposition,
+  reportedProgramIds,
+  ROOT,
+  scrape,
+  startExporter,
+} from "./harness.ts";
+
+interface MapDump {
+  key: string[];
+  value: string[];
+}
+
+/** Every map entry of the timers map (found through the program id) as address → count. */
+async function dumpTimersMap(progId: number): Promise<Map<bigint, number>> {
+  const run = async (args: string[]) =>
+    JSON.parse(
+      new TextDecoder().decode(
+        (await new Deno.Command("bpftool", { args: ["-j", ...args], stdout: "piped" }).output())
+          .stdout,
+      ),
+    );
+  const prog = await run(["prog", "show", "id", String(progId)]) as { map_ids: number[] };
+  for (const mapId of prog.map_ids) {
+    const info = await run(["map", "show", "id", String(mapId)]) as { name: string };
+    if (info.name !== "timer_starts_tota") continue; // names are cut to 15 characters
+    const entries = await run(["map", "dump", "id", String(mapId)]) as MapDump[];
+    const le = (bytes: string[]) =>
+      bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n);
+    return new Map(entries.map((e) => [le(e.key), Number(le(e.value))]));
+  }
+  throw new Error(`timers map not found among maps of program ${progId}`);
+}
+
+/** Exact address → symbol from /proc/kallsyms. */
+function kallsyms(): Map<bigint, string> {
+  const out = new Map<bigint, string>();
+  for (const line of new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")).split("\n")) {
+    const [addr, , name] = line.split(" ");
+    if (addr && name) out.set(BigInt("0x" + addr), name);
+  }
+  return out;
+}
+
+kernelTest("timers example exports real counters that match the kernel map", async () => {
+  const before = await loadedProgramIds();
+  const ex = await startExporter(["--config.dir", `${ROOT}/examples`, "--config.names", "timers"]);
+  let ids: number[] = [];
+  try {
+    await causeTimers();
+    const first = await scrape(`${ex.url}/metrics`);
+    ids = reportedProgramIds(first);
+    assert.equal(ids.length, 1, `one program expected:\n${first}`);
+    assert.ok(!before.has(ids[0]!), "the reported program is new");
+    const a = parseExposition(first);
+    assert.equal(a.get(`ebpf_exporter_ebpf_program_attached{id="${ids[0]}"}`), 1);
+    assert.equal(a.get('ebpf_exporter_enabled_configs{name="timers"}'), 1);
+    assert.equal(a.get('ebpf_exporter_decoder_errors_total{config="timers"}'), 0);
+
+    const dump = await dumpTimersMap(ids[0]!);
+    await causeTimers();
+    const second = await scrape(`${ex.url}/metrics`);
+    const b = parseExposition(second);
+
+    const series = [...b.keys()].filter((k) => k.startsWith("ebpf_exporter_timer_starts_total{"));
+    assert.ok(series.length > 0, `timer series expected:\n${second}`);
+    for (const k of series) {
+      assert.ok((b.get(k) ?? 0) >= (a.get(k) ?? 0), `${k} must not decrease`);
+    }
+
+    // Sum the raw map by symbol: the scrape before the dump ≤ dump ≤ the scrape after it.
+    const syms = kallsyms();
+    const bySymbol = new Map<string, number>();
+    for (const [addr, n] of dump) {
+      const name = syms.get(addr) ?? `unknown_addr:0x${addr.toString(16)}`;
+      bySymbol.set(name, (bySymbol.get(name) ?? 0) + n);
+    }
+    const [top, topCount] = [...bySymbol].sort((x, y) => y[1] - x[1])[0]!;
+    const key = `ebpf_exporter_timer_starts_total{function="${top}"}`;
+    assert.ok(topCount > 0);
+    assert.ok(
+      (a.get(key) ?? 0) <= topCount,
+      `${key}: first scrape ${a.get(key)} ≤ map ${topCount}`,
+    );
+    assert.ok(
+      topCount <= (b.get(key) ?? 0),
+      `${key}: map ${topCount} ≤ second scrape ${b.get(key)}`,
+    );
+  } finally {
+    const code = await ex.stop("SIGTERM");
+    assert.equal(code, 0, `exit code after SIGTERM:\n${ex.stderr()}`);
+  }
+  const after = await loadedProgramIds();
+  for (const id of ids) assert.ok(!after.has(id), `program ${id} is still loaded after exit`);
+});
+
+kernelTest("promtool accepts a live scrape", async () => {
+  const ex = await startExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "timers,softirqs",
+  ]);
+  try {
+    await causeTimers();
+    const text = await scrape(`${ex.url}/metrics`);
+    const p = new Deno.Command("promtool", {
+      args: ["check", "metrics"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = p.stdin.getWriter();
+    await w.write(new TextEncoder().encode(text));
+    await w.close();
+    const out = await p.output();
+    const msg = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, `promtool check metrics failed:\n${msg}\n---\n${text}`);
+  } finally {
+    assert.equal(await ex.stop(), 0);
+  }
+});
+
+kernelTest("per-CPU softirq counters split by the trailing cpu label", async () => {
+  const ex = await startExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "softirqs",
+  ]);
+  try {
+    await causeTimers();
+    const m = parseExposition(await scrape(`${ex.url}/metrics`));
+    const series = [...m.keys()].filter((k) => k.startsWith("ebpf_exporter_softirqs_total{"));
+    // Every vector × every possible CPU appears, zero entries included (array map).
+    const cpus = new Set(series.map((k) => /cpu="(\d+)"/.exec(k)?.[1]));
+    assert.ok(series.length >= 10 * cpus.size, series.join("\n"));
+    assert.ok(series.some((k) => k.includes('vector="timer"')));
+    const timer = series.filter((k) => k.includes('vector="timer"'));
+    assert.ok(timer.reduce((s, k) => s + (m.get(k) ?? 0), 0) > 0, "timer softirqs counted");
+  } finally {
+    assert.equal(await ex.stop(), 0);
+  }
+});
