@@ -14,7 +14,7 @@ APT_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc
 TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2
 EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)
-FIXTURE_SOURCES := $(wildcard tests/fixtures/bpf/*.bpf.c)
+FIXTURE_SOURCES := $(wildcard tests/fixtures/*/*.bpf.c)
 FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
 PERMS := --allow-ffi --allow-net --allow-env --allow-read
 
@@ -83,5 +83,5 @@ run: deps examples
 	$(DENO) run $(PERMS) main.ts --config.dir examples --config.names timers
 
 clean:
-	rm -f examples/*.bpf.o tests/fixtures/bpf/*.bpf.o ebpf_exporter
+	rm -f examples/*.bpf.o tests/fixtures/*/*.bpf.o ebpf_exporter
 	rm -rf build

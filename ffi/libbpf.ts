@@ -133,6 +133,33 @@ export class BpfObject {
     return this.maps().find((m) => m.name === name) ?? null;
   }
 
+  /**
+   * Offset and size of a global variable inside a data section (e.g. ".rodata"), found through
+   * the object's BTF; null when the object has no such variable.
+   */
+  globalVariable(section: string, variable: string): { offset: number; size: number } | null {
+    const s = bpf();
+    const btf = s.bpf_object__btf(this.#handle);
+    if (btf === null) return null;
+    const BTF_KIND_DATASEC = 15;
+    const id = s.btf__find_by_name_kind(btf, cString(section), BTF_KIND_DATASEC);
+    if (id < 0) return null;
+    const t = s.btf__type_by_id(btf, id);
+    if (t === null) return null;
+    // struct btf_type { u32 name_off; u32 info; u32 size; } then vlen × btf_var_secinfo
+    // { u32 type; u32 offset; u32 size; }.
+    const view = new Deno.UnsafePointerView(t);
+    const vlen = view.getUint32(4) & 0xffff;
+    for (let i = 0; i < vlen; i++) {
+      const base = 12 + i * 12;
+      const varType = s.btf__type_by_id(btf, view.getUint32(base));
+      if (varType === null) continue;
+      const name = cstr(s.btf__name_by_offset(btf, new Deno.UnsafePointerView(varType).getUint32(0)));
+      if (name === variable) return { offset: view.getUint32(base + 4), size: view.getUint32(base + 8) };
+    }
+    return null;
+  }
+
   /** Frees the object; its programs and maps go away with it once no link holds them. Idempotent. */
   close(): void {
     if (this.#ptr === null) return;

@@ -17,6 +17,8 @@ const SYMBOLS = {
   capset: { parameters: ["buffer", "buffer"], result: "i32" },
   prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
   if_nametoindex: { parameters: ["buffer"], result: "u32" }, // (const char*)
+  // long syscall(long nr, ...): bound with the argument list perf_event_open needs.
+  syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibC = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -137,4 +139,14 @@ export function readDirViaLibc(path: string): DirEntry[] {
 /** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */
 export function closeFd(fd: number): void {
   libc().close(fd);
+}
+
+/** Index of a network interface by name; throws when there is none. */
+export function interfaceIndex(name: string): number {
+  const idx = libc().if_nametoindex(cString(name));
+  if (idx === 0) {
+    const e = errno();
+    throw new ErrnoError(`Cannot find network interface "${name}": ${errnoText(e)}`, e);
+  }
+  return idx;
 }

@@ -4,7 +4,7 @@
  */
 
 import { LIBBPF_SYMBOLS } from "./symbols.ts";
-import { libc } from "./libc.ts";
+import { cString, libc } from "./libc.ts";
 
 export type Libbpf = Deno.DynamicLibrary<typeof LIBBPF_SYMBOLS>;
 
@@ -68,6 +68,7 @@ export function openLibbpf(explicitPath?: string): LibbpfInfo {
     }
     info = { path, source, version: `${major}.${s.libbpf_minor_version()}` };
     installPrint(lib);
+    registerSections(lib);
     return info;
   }
   throw new Error(`Cannot find libbpf: ${errors.join("; ")}`);
@@ -87,6 +88,23 @@ function installPrint(l: Libbpf): void {
     },
   );
   l.symbols.libbpf_set_print(printCallback.pointer);
+}
+
+// Program types for the exporter's own section prefixes; libbpf has no rule for either form.
+const BPF_PROG_TYPE_XDP = 6;
+const BPF_PROG_TYPE_PERF_EVENT = 7;
+const BPF_XDP = 37;
+
+function registerSections(l: Libbpf): void {
+  // No attach callback: the exporter attaches these itself (one link per CPU, or by ifname).
+  const sections: Array<[string, number, number]> = [
+    ["perf_event/", BPF_PROG_TYPE_PERF_EVENT, 0],
+    ["xdp/", BPF_PROG_TYPE_XDP, BPF_XDP],
+  ];
+  for (const [sec, type, attach] of sections) {
+    const r = l.symbols.libbpf_register_prog_handler(cString(sec), type, attach, null);
+    if (r < 0) throw new Error(`Cannot register section handler "${sec}": ${libbpfStrerror(r)}`);
+  }
 }
 
 /** Sets where libbpf's own log lines go. */

@@ -7,6 +7,8 @@ export const LIBBPF_SYMBOLS = {
   libbpf_strerror: { parameters: ["i32", "buffer", "usize"], result: "i32" }, // (int err, char*, size_t)
   libbpf_get_error: { parameters: ["pointer"], result: "i64" }, // (const void*)
   libbpf_num_possible_cpus: { parameters: [], result: "i32" },
+  // (const char* sec, enum bpf_prog_type, enum bpf_attach_type, const libbpf_prog_handler_opts*)
+  libbpf_register_prog_handler: { parameters: ["buffer", "i32", "i32", "buffer"], result: "i32" },
 
   bpf_object__open_file: { parameters: ["buffer", "buffer"], result: "pointer" }, // (const char*, opts*)
   bpf_object__open_mem: { parameters: ["buffer", "usize", "buffer"], result: "pointer" }, // (void*, size_t, opts*)
@@ -16,6 +18,11 @@ export const LIBBPF_SYMBOLS = {
   bpf_object__next_program: { parameters: ["pointer", "pointer"], result: "pointer" }, // (obj, prev prog)
   bpf_object__next_map: { parameters: ["pointer", "pointer"], result: "pointer" }, // (obj, prev map)
   bpf_object__find_map_by_name: { parameters: ["pointer", "buffer"], result: "pointer" },
+
+  bpf_object__btf: { parameters: ["pointer"], result: "pointer" }, // -> struct btf*
+  btf__find_by_name_kind: { parameters: ["pointer", "buffer", "u32"], result: "i32" }, // (btf, name, kind)
+  btf__type_by_id: { parameters: ["pointer", "u32"], result: "pointer" }, // -> const struct btf_type*
+  btf__name_by_offset: { parameters: ["pointer", "u32"], result: "pointer" }, // -> const char*
 
   bpf_program__name: { parameters: ["pointer"], result: "pointer" },
   bpf_program__section_name: { parameters: ["pointer"], result: "pointer" },

@@ -76,7 +76,7 @@ export function builtinFamilies(src: BuiltinSource, families: MetricFamily[]): M
         // Upstream reports tag "" and id "0" when the program's info cannot be read.
       }
       info.samples.push({ labels: [l.config.name, id, p.program.name, tag], value: 1 });
-      attached.samples.push({ labels: [id], value: p.link !== null ? 1 : 0 });
+      attached.samples.push({ labels: [id], value: p.error === null ? 1 : 0 });
     }
   }
   const build = gauge(

@@ -101,7 +101,7 @@ export class Exporter {
     const out: string[] = [];
     for (const l of this.loaded) {
       for (const p of l.programs) {
-        if (p.link === null) out.push(`${l.config.name}:${p.program.name}`);
+        if (p.error !== null) out.push(`${l.config.name}:${p.program.name}`);
       }
     }
     return out;

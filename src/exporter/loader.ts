@@ -3,13 +3,16 @@
  * attach. Any fatal failure closes what was opened, so nothing stays loaded.
  */
 
-import { BpfLink, BpfMap, BpfObject, BpfProgram, MapType } from "../../ffi/libbpf.ts";
+import { type BpfLink, type BpfMap, BpfObject, type BpfProgram, MapType } from "../../ffi/libbpf.ts";
+import { attachProgram } from "./attach.ts";
+import { applyKaddrs } from "./kaddrs.ts";
 import type { Config, LabelConfig } from "../config/types.ts";
 
 /** One program of a loaded config with its attach outcome. */
 export interface AttachedProgram {
   program: BpfProgram;
-  link: BpfLink | null;
+  /** Empty when attach failed; several for per-CPU perf events. */
+  links: BpfLink[];
   /** Why attach failed (null when attached). */
   error: string | null;
 }
@@ -26,6 +29,8 @@ export interface LoadedConfig {
 /** Options that apply to every config. */
 export interface LoadOptions {
   btfPath?: string;
+  /** Kernel symbol addresses for `kaddrs` (read once, on first use). */
+  kernelAddresses?: () => Map<string, bigint>;
   /** Reads an object's bytes when it is not on disk (embedded examples). */
   readObject?: (path: string) => Uint8Array | null;
 }
@@ -40,6 +45,13 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
   const object = openObject(config, opts);
   const programs: AttachedProgram[] = [];
   try {
+    if (config.kaddrs.length > 0) {
+      try {
+        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? new Map());
+      } catch (e) {
+        throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
+      }
+    }
     try {
       object.load();
     } catch (e) {
@@ -49,14 +61,14 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
     for (const program of object.programs()) {
       if (!program.autoload) continue;
       try {
-        programs.push({ program, link: program.attach(), error: null });
+        programs.push({ program, links: attachProgram(program), error: null });
       } catch (e) {
-        programs.push({ program, link: null, error: (e as Error).message });
+        programs.push({ program, links: [], error: (e as Error).message });
       }
     }
     return { config, object, programs, maps };
   } catch (e) {
-    for (const p of programs) p.link?.destroy();
+    for (const p of programs) for (const l of p.links) l.destroy();
     object.close();
     throw e;
   }
@@ -131,6 +143,6 @@ function checkMetricMaps(config: Config, object: BpfObject): Map<string, BpfMap>
 
 /** Detaches every program and closes the object. Idempotent. */
 export function unloadConfig(loaded: LoadedConfig): void {
-  for (const p of loaded.programs) p.link?.destroy();
+  for (const p of loaded.programs) for (const l of p.links) l.destroy();
   loaded.object.close();
 }

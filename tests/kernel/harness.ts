@@ -57,18 +57,24 @@ const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
 /** Runs the exporter to completion (for flag and bad-input tests). */
 export async function runExporter(
   args: string[],
+  opts: { cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...PERMS, `${ROOT}/main.ts`, "--log.no-timestamps", ...args],
     stdout: "piped",
     stderr: "piped",
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
 /** Starts the exporter on a free loopback port and waits until it listens. */
-export async function startExporter(args: string[], timeoutMs = 30000): Promise<Running> {
+export async function startExporter(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Running> {
+  const timeoutMs = opts.timeoutMs ?? 30000;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -81,6 +87,7 @@ export async function startExporter(args: string[], timeoutMs = 30000): Promise<
     ],
     stdout: "null",
     stderr: "piped",
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
   }).spawn();
   let log = "";
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
@@ -169,4 +176,19 @@ export async function loadedProgramIds(): Promise<Set<number>> {
 export async function causeTimers(n = 20): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 2));
   await new Deno.Command("sleep", { args: ["0.05"] }).output();
+}
+
+/** Runs a command and fails with its output when it exits non-zero. */
+export async function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (out.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${out.code}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return text;
 }
