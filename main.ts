@@ -1,11 +1,14 @@
 /** ebpf_exporter: flags → configs → exporter → server; nothing else. */
 
 import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
+import { readFileViaLibc } from "./ffi/libc.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
 import { CONTENT_TYPE_TEXT, encodeText } from "./src/encode/text.ts";
 import { Exporter } from "./src/exporter/exporter.ts";
 import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
+import { parseKallsymsAddresses } from "./src/exporter/kaddrs.ts";
+import { formatMapsJson, formatMapsText } from "./src/exporter/maps_dump.ts";
 import { configureLog, debug, log } from "./src/log.ts";
 import { serve } from "./src/server.ts";
 import { BUILD_INFO } from "./src/version.ts";
@@ -74,10 +77,20 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const ctx = hostDecoderContext();
+  const cgroupRoot = findCgroup2Root();
+  let kallsyms: Map<string, bigint> | null = null;
+  if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
   const exporter = new Exporter(configs, {
-    ctx: { ...ctx, cgroupRoot: findCgroup2Root() },
+    ctx: { ...ctx, cgroupRoot },
+    cgroupRoot,
     skipCacheSize: flags.configSkipCacheSize,
-    load: flags.btfPath !== null ? { btfPath: flags.btfPath } : {},
+    load: {
+      ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
+      kernelAddresses: () =>
+        kallsyms ??= parseKallsymsAddresses(
+          new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
+        ),
+    },
   });
   try {
     exporter.attachAll();
@@ -101,6 +114,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  try {
+    exporter.startEventReaders();
+  } catch (e) {
+    log((e as Error).message);
+    exporter.close();
+    return 1;
+  }
+
   const { hostname, port } = parseListenAddress(flags.listenAddress);
   const abort = new AbortController();
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -108,6 +129,16 @@ async function main(argv: string[]): Promise<number> {
     server = serve({
       telemetryPath: flags.telemetryPath,
       metrics: () => ({ body: encodeText(exporter.collect()), contentType: CONTENT_TYPE_TEXT }),
+      ...(flags.debug
+        ? {
+          maps: (json: boolean) => {
+            const maps = exporter.dumpMaps();
+            return json
+              ? { body: formatMapsJson(maps), contentType: "application/json", status: 200 }
+              : { body: formatMapsText(maps), contentType: "text/plain; charset=utf-8", status: 200 };
+          },
+        }
+        : {}),
     }, {
       hostname,
       port,

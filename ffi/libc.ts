@@ -136,6 +136,11 @@ export function readDirViaLibc(path: string): DirEntry[] {
   }
 }
 
+/** Opens a directory read-only and returns its fd (the caller closes it with closeFd). */
+export function openDirectory(path: string): number {
+  return openOrThrow(path, O_RDONLY | O_DIRECTORY);
+}
+
 /** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */
 export function closeFd(fd: number): void {
   libc().close(fd);

@@ -56,6 +56,13 @@ export const LIBBPF_SYMBOLS = {
   bpf_map_lookup_elem: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, key, value)
   bpf_map_update_elem: { parameters: ["i32", "buffer", "buffer", "u64"], result: "i32" }, // (fd, key, value, flags)
   bpf_map_delete_elem: { parameters: ["i32", "buffer"], result: "i32" }, // (fd, key)
+  // (int map_fd, size_t page_cnt, sample_fn, lost_fn, void* ctx, const perf_buffer_opts*)
+  perf_buffer__new: {
+    parameters: ["i32", "usize", "function", "function", "pointer", "buffer"],
+    result: "pointer",
+  },
+  perf_buffer__poll: { parameters: ["pointer", "i32"], result: "i32" }, // (pb, timeout_ms)
+  perf_buffer__free: { parameters: ["pointer"], result: "void" },
   bpf_obj_get_info_by_fd: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, info, __u32* len)
   bpf_enable_stats: { parameters: ["i32"], result: "i32" }, // (enum bpf_stats_type)
 } as const satisfies Deno.ForeignLibraryInterface;

@@ -15,12 +15,19 @@ import { forEachRow, type RowShape } from "./rows.ts";
 import { Aggregator } from "./aggregate.ts";
 import { foldHistogram } from "./histogram.ts";
 import { builtinFamilies } from "./builtins.ts";
+import { PerfEventCounter } from "./perf_counters.ts";
+import type { DumpMap, DumpRow } from "./maps_dump.ts";
+import { CgroupIdMap } from "./cgroup_id_map.ts";
 
 const PREFIX = "ebpf_exporter_";
+// Rescans keep cgroup_id_map within half a second of the cgroup tree.
+const CGROUP_RESCAN_MS = 500;
 
 /** Exporter-wide options. */
 export interface ExporterOptions {
   ctx: DecoderContext;
+  /** Mount point of the cgroup v2 hierarchy (for cgroup_id_map). */
+  cgroupRoot: string;
   skipCacheSize: number;
   load: LoadOptions;
 }
@@ -40,6 +47,9 @@ export class Exporter {
   readonly loaded: LoadedConfig[] = [];
   readonly decoderErrors = new Map<string, number>();
   #readers: MetricReader[] = [];
+  #perf: PerfEventCounter[] = [];
+  #pollTimer: number | null = null;
+  #cgroupMaps: CgroupIdMap[] = [];
   #opts: ExporterOptions;
   #active = false;
 
@@ -96,6 +106,51 @@ export class Exporter {
     for (const h of loaded.config.histograms) add("histogram", h);
   }
 
+  /**
+   * Starts the event-driven readers (perf event arrays), polled without blocking every
+   * 300 ms and before each scrape. Not called in --config.check mode.
+   */
+  startEventReaders(): void {
+    for (const loaded of this.loaded) {
+      const name = loaded.config.name;
+      for (const c of loaded.config.counters) {
+        const map = loaded.perfMaps.get(c.name);
+        if (!c.perf_event_array || map === undefined) continue;
+        const keys = new KeyDecoder(c.labels, this.#opts.ctx, {
+          skipCacheSize: this.#opts.skipCacheSize,
+        });
+        const counter = new PerfEventCounter(name, c, map, keys, (e) => {
+          this.#countError(name);
+          log(`Error decoding perf event for counter "${c.name}" of config "${name}": ${e.message}`);
+        });
+        counter.start();
+        this.#perf.push(counter);
+      }
+    }
+    for (const loaded of this.loaded) {
+      const conf = loaded.config.cgroupIdMap;
+      if (conf === undefined) continue;
+      const map = loaded.object.map(conf.name);
+      if (map === null) {
+        throw new Error(
+          `Cannot start config "${loaded.config.name}": cgroup_id_map "${conf.name}" not found`,
+        );
+      }
+      const c = new CgroupIdMap(map, conf, this.#opts.cgroupRoot);
+      c.start(CGROUP_RESCAN_MS);
+      this.#cgroupMaps.push(c);
+    }
+    if (this.#perf.length > 0) {
+      this.#pollTimer = setInterval(() => {
+        for (const p of this.#perf) p.poll();
+      }, 300);
+    }
+  }
+
+  #countError(config: string): void {
+    this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + 1);
+  }
+
   /** `config:program` for every program that failed to attach. */
   missedAttachments(): string[] {
     const out: string[] = [];
@@ -116,7 +171,7 @@ export class Exporter {
         const f = this.#collectOne(r);
         if (f !== null) families.push(f);
       } catch (e) {
-        this.decoderErrors.set(r.config, (this.decoderErrors.get(r.config) ?? 0) + 1);
+        this.#countError(r.config);
         log(
           `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ` +
             (e as Error).message,
@@ -124,6 +179,21 @@ export class Exporter {
       } finally {
         r.keys.endScrape();
       }
+    }
+    if (this.#perf.length > 0) {
+      const lost: ScalarFamily = {
+        name: PREFIX + "perf_event_array_lost_events_total",
+        help: "Perf event array records the kernel dropped because the buffer was full",
+        type: "counter",
+        labelNames: ["config", "counter"],
+        samples: [],
+      };
+      for (const p of this.#perf) {
+        p.poll();
+        families.push(p.family(PREFIX));
+        lost.samples.push({ labels: [p.config, p.conf.name], value: p.lost });
+      }
+      families.push(lost);
     }
     return builtinFamilies(this, families);
   }
@@ -155,9 +225,38 @@ export class Exporter {
     };
   }
 
+  /** Raw rows of every metric map (for /maps); a map that fails to read carries its error. */
+  dumpMaps(): DumpMap[] {
+    const out: DumpMap[] = [];
+    for (const r of this.#readers) {
+      const rows: DumpRow[] = [];
+      let error: string | null = null;
+      try {
+        forEachRow(r.map.readAll(), r.shape, (key, value) => {
+          let labels: string[] | null;
+          try {
+            labels = r.keys.decode(key);
+          } catch (e) {
+            labels = [`<${(e as Error).message}>`];
+          }
+          rows.push({ key: key.slice(), labels, value });
+        });
+      } catch (e) {
+        error = (e as Error).message;
+        this.#countError(r.config);
+      }
+      out.push({ config: r.config, map: r.map.name, rows, error });
+    }
+    return out;
+  }
+
   /** Detaches every program and closes every object. Idempotent. */
   close(): void {
     this.#active = false;
+    if (this.#pollTimer !== null) clearInterval(this.#pollTimer);
+    this.#pollTimer = null;
+    for (const p of this.#perf.splice(0)) p.close();
+    for (const c of this.#cgroupMaps.splice(0)) c.stop();
     for (const l of this.loaded.splice(0)) unloadConfig(l);
     this.#readers = [];
   }

@@ -24,6 +24,8 @@ export interface LoadedConfig {
   programs: AttachedProgram[];
   /** Map of each counter/histogram, by metric name. */
   maps: Map<string, BpfMap>;
+  /** Perf event array of each `perf_event_array` counter, by metric name. */
+  perfMaps: Map<string, BpfMap>;
 }
 
 /** Options that apply to every config. */
@@ -58,6 +60,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
       throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
     }
     const maps = checkMetricMaps(config, object);
+    const perfMaps = checkPerfMaps(config, object);
     for (const program of object.programs()) {
       if (!program.autoload) continue;
       try {
@@ -66,7 +69,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
         programs.push({ program, links: [], error: (e as Error).message });
       }
     }
-    return { config, object, programs, maps };
+    return { config, object, programs, maps, perfMaps };
   } catch (e) {
     for (const p of programs) for (const l of p.links) l.destroy();
     object.close();
@@ -137,6 +140,24 @@ function checkMetricMaps(config: Config, object: BpfObject): Map<string, BpfMap>
       );
     }
     out.set(m.name, map);
+  }
+  return out;
+}
+
+function checkPerfMaps(config: Config, object: BpfObject): Map<string, BpfMap> {
+  const out = new Map<string, BpfMap>();
+  for (const c of config.counters) {
+    if (!c.perf_event_array) continue;
+    const map = object.map(c.name);
+    if (map === null || map.type !== MapType.PERF_EVENT_ARRAY) {
+      throw new LoadError(
+        `Cannot load config "${config.name}": counter "${c.name}" has perf_event_array: true ` +
+          (map === null
+            ? `but "${config.objectPath}" has no map named "${c.name}"`
+            : `but map "${c.name}" is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY`),
+      );
+    }
+    out.set(c.name, map);
   }
   return out;
 }

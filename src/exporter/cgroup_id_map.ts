@@ -1,0 +1,117 @@
+/**
+ * `cgroup_id_map`: keeps a BPF map holding the ids of cgroups whose path matches the config's
+ * regexps, so programs can filter by cgroup. The tree is rescanned on a timer (fanotify is not
+ * used yet); additions and removals are applied as differences.
+ */
+
+import type { BpfMap } from "../../ffi/libbpf.ts";
+import { MapType } from "../../ffi/libbpf.ts";
+import { closeFd, openDirectory, readDirViaLibc } from "../../ffi/libc.ts";
+import type { CgroupIdMapConfig } from "../config/types.ts";
+
+/** Every cgroup directory under root as path → id (the directory's inode). */
+export function walkCgroups(root: string, list = readDirViaLibc): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = list(dir);
+    } catch {
+      continue; // removed while walking
+    }
+    for (const e of entries) {
+      if (!e.isDirectory) continue;
+      const path = `${dir}/${e.name}`;
+      out.set(path, e.inode);
+      stack.push(path);
+    }
+  }
+  return out;
+}
+
+/** Mirrors matching cgroups into one map. */
+export class CgroupIdMap {
+  #map: BpfMap;
+  #conf: CgroupIdMapConfig;
+  #root: string;
+  #patterns: RegExp[];
+  #present = new Map<string, bigint>(); // path → id currently in the map
+  #timer: number | null = null;
+
+  /** Checks the map's layout; throws naming expected and actual sizes. */
+  constructor(map: BpfMap, conf: CgroupIdMapConfig, root: string) {
+    const wantKey = conf.type === "hash" ? 8 : 4;
+    const wantType = conf.type === "hash" ? null : MapType.CGRP_STORAGE;
+    if (map.keySize !== wantKey || map.valueSize !== 8) {
+      throw new Error(
+        `cgroup_id_map "${conf.name}" of type ${conf.type} needs ${wantKey}-byte keys and 8-byte ` +
+          `values, the map has ${map.keySize}-byte keys and ${map.valueSize}-byte values`,
+      );
+    }
+    if (wantType !== null && map.type !== wantType) {
+      throw new Error(`cgroup_id_map "${conf.name}" of type cgrp_storage needs a BPF_MAP_TYPE_CGRP_STORAGE map`);
+    }
+    this.#map = map;
+    this.#conf = conf;
+    this.#root = root;
+    this.#patterns = conf.regexps.map((r) => new RegExp(r));
+  }
+
+  /** Applies the current tree to the map once. */
+  sync(): void {
+    const now = walkCgroups(this.#root);
+    const one = new Uint8Array(8);
+    one[0] = 1;
+    for (const [path, id] of now) {
+      if (this.#present.get(path) === id) continue;
+      if (!this.#patterns.some((p) => p.test(path))) continue;
+      try {
+        this.#add(path, id, one);
+        this.#present.set(path, id);
+      } catch {
+        // The cgroup vanished between the walk and the update; the next sync settles it.
+      }
+    }
+    for (const [path, id] of this.#present) {
+      if (now.get(path) === id) continue;
+      this.#present.delete(path);
+      // cgrp_storage entries die with their cgroup; hash entries must be removed by us.
+      if (this.#conf.type === "hash") this.#map.delete(idKey(id));
+    }
+  }
+
+  #add(path: string, id: bigint, value: Uint8Array): void {
+    if (this.#conf.type === "hash") {
+      this.#map.update(idKey(id), value);
+      return;
+    }
+    const fd = openDirectory(path);
+    try {
+      const key = new Uint8Array(4);
+      new DataView(key.buffer).setInt32(0, fd, true);
+      this.#map.update(key, value);
+    } finally {
+      closeFd(fd);
+    }
+  }
+
+  /** Syncs now and then every intervalMs. */
+  start(intervalMs: number): void {
+    this.sync();
+    this.#timer = setInterval(() => this.sync(), intervalMs);
+  }
+
+  /** Stops the rescans. Idempotent. */
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
+
+function idKey(id: bigint): Uint8Array {
+  const key = new Uint8Array(8);
+  new DataView(key.buffer).setBigUint64(0, id, true);
+  return key;
+}
