@@ -1,0 +1,220 @@
+/**
+ * Folds aggregated histogram rows (last label = bucket index) into cumulative Prometheus
+ * histograms following spec 3.7: exp2, exp2zero, linear and fixed bucket layouts.
+ */
+
+import type { HistogramConfig } from "../config/types.ts";
+import type { HistogramSample, ScalarSample } from "../encode/model.ts";
+import { labelKey } from "./aggregate.ts";
+
+const MAX_U64 = (1n << 64n) - 1n;
+// Up to 15 decimal digits is below 2^53, so Number() is exact and matches Go's ParseUint.
+const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/**
+ * Parses a bucket label like Go's `strconv.ParseUint(s, 0, 64)` (prefixes `0x`, `0o`, `0b`,
+ * leading `0` for octal, `_` between digits) and returns it as a float64.
+ */
+export function parseBucketKey(s: string): number {
+  if (PLAIN_DECIMAL.test(s)) return Number(s);
+  if (s.length === 0) throw syntaxError(s);
+  let base = 10;
+  let start = 0;
+  if (s.charCodeAt(0) === 0x30) {
+    const p = s.length >= 3 ? s.charCodeAt(1) | 0x20 : 0;
+    base = p === 0x62 ? 2 : p === 0x6f ? 8 : p === 0x78 ? 16 : 0;
+    start = 2;
+    // Any other leading zero means octal, the zero itself acting as the prefix.
+    if (base === 0) [base, start] = [8, 1];
+  }
+  const big = BigInt(base);
+  let n = 0n;
+  let underscores = false;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5f) {
+      underscores = true;
+      continue;
+    }
+    let d: number;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) d = (c | 0x20) - 0x61 + 10;
+    else throw syntaxError(s);
+    if (d >= base) throw syntaxError(s);
+    n = n * big + BigInt(d);
+    if (n > MAX_U64) {
+      throw new RangeError(`Cannot parse bucket label "${s}": value out of range for uint64`);
+    }
+  }
+  if (underscores && !underscoresOk(s)) throw syntaxError(s);
+  // Number(bigint) rounds to nearest-even, like Go's float64(uint64).
+  return Number(n);
+}
+
+function syntaxError(s: string): SyntaxError {
+  return new SyntaxError(`Cannot parse bucket label "${s}": not an unsigned integer`);
+}
+
+// Go's rule: an underscore must sit between two digits, or between a base prefix and a digit.
+function underscoresOk(s: string): boolean {
+  let saw = "^";
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0") {
+    const p = s.charCodeAt(1) | 0x20;
+    if (p === 0x62 || p === 0x6f || p === 0x78) {
+      i = 2;
+      saw = "0";
+      hex = p === 0x78;
+    }
+  }
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const l = c | 0x20;
+    if ((c >= 0x30 && c <= 0x39) || (hex && l >= 0x61 && l <= 0x66)) {
+      saw = "0";
+    } else if (c === 0x5f) {
+      if (saw !== "0") return false;
+      saw = "_";
+    } else {
+      if (saw === "_") return false;
+      saw = "!";
+    }
+  }
+  return saw !== "_";
+}
+
+/**
+ * Why a config yields no series at all (upstream logs and skips each series), or null when
+ * it is usable. Callers can log this once instead of once per scrape.
+ */
+export function histogramSkipReason(conf: HistogramConfig): string | null {
+  switch (conf.bucket_type) {
+    case "exp2":
+    case "exp2zero":
+    case "linear":
+      return conf.bucket_max === conf.bucket_min
+        ? `bucket_min and bucket_max are both ${conf.bucket_min}`
+        : null;
+    case "fixed":
+      return conf.bucket_keys.length === 0 ? "bucket_keys is empty" : null;
+    default:
+      return `unknown bucket type "${conf.bucket_type as string}"`;
+  }
+}
+
+/** The bucket layout shared by every series of one histogram. */
+interface Layout {
+  /** Bucket indexes to accumulate, in accumulation order. */
+  keys: number[];
+  /** Upper bound of each key's bucket. */
+  les: number[];
+  /** Positions of `keys` to emit, by rising `le`; null when that is simply all of them. */
+  emit: number[] | null;
+  sumKey: number;
+  multiplier: number;
+}
+
+function layoutFor(conf: HistogramConfig): Layout {
+  const m = conf.bucket_multiplier === 0 ? 1 : conf.bucket_multiplier;
+  const keys: number[] = [];
+  let sumKey: number;
+  if (conf.bucket_type === "fixed") {
+    // Upstream accumulates in list order, so unsorted keys give non-monotonic buckets; we
+    // accumulate in rising key order instead. The sum slot still follows the last listed key.
+    keys.push(...new Set(conf.bucket_keys));
+    keys.sort((a, b) => a - b);
+    sumKey = (conf.bucket_keys[conf.bucket_keys.length - 1] ?? 0) + 1;
+  } else {
+    // Inclusive of bucket_max, as the upstream code does (its README says exclusive).
+    for (let i = conf.bucket_min; i <= conf.bucket_max; i++) keys.push(i);
+    sumKey = conf.bucket_max + 1;
+  }
+  const les = keys.map(leFor(conf.bucket_type, m));
+  return { keys, les, emit: emitOrder(les), sumKey, multiplier: m };
+}
+
+function leFor(type: HistogramConfig["bucket_type"], m: number): (i: number) => number {
+  switch (type) {
+    case "exp2":
+      return (i) => 2 ** i * m;
+    case "exp2zero":
+      return (i) => i === 0 ? 0 : 2 ** (i - 1) * m;
+    case "linear":
+    case "fixed":
+      return (i) => i * m;
+  }
+}
+
+/**
+ * Upstream hands buckets to client_golang as a map keyed by `le`, which keeps the last count
+ * per bound and sorts by bound. Only overflow to Infinity or odd multipliers need this.
+ */
+function emitOrder(les: number[]): number[] | null {
+  let rising = true;
+  for (let i = 1; i < les.length && rising; i++) {
+    rising = (les[i - 1] as number) < (les[i] as number);
+  }
+  if (rising) return null;
+  const last = new Map<number, number>();
+  les.forEach((le, i) => last.set(le, i));
+  return [...last.entries()].sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+}
+
+/**
+ * Groups aggregated rows by all but their last label and folds each group into a cumulative
+ * histogram. Throws when a bucket label is not an unsigned integer (the metric is dropped).
+ */
+export function foldHistogram(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+): HistogramSample[] {
+  const arity = conf.labels.length;
+  if (arity === 0) {
+    throw new RangeError(`Cannot fold histogram "${conf.name}": it needs a bucket label`);
+  }
+  const n = arity - 1;
+  const groups = new Map<string, { labels: string[]; counts: Map<number, number> }>();
+  for (const s of samples) {
+    if (s.labels.length !== arity) {
+      throw new RangeError(
+        `Cannot fold histogram "${conf.name}": row has ${s.labels.length} labels, want ${arity}`,
+      );
+    }
+    const bucket = parseBucketKey(s.labels[n] as string);
+    const key = labelKey(s.labels, n);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { labels: s.labels.slice(0, n), counts: new Map() };
+      groups.set(key, g);
+    }
+    // Distinct labels can parse to one index ("16", "0x10"): sum them rather than letting
+    // Go's random map order pick one.
+    g.counts.set(bucket, (g.counts.get(bucket) ?? 0) + s.value);
+  }
+  if (groups.size === 0 || histogramSkipReason(conf) !== null) return [];
+
+  const layout = layoutFor(conf);
+  const out: HistogramSample[] = [];
+  const cums = new Array<number>(layout.keys.length);
+  for (const g of groups.values()) {
+    let cum = 0;
+    for (let i = 0; i < layout.keys.length; i++) {
+      cum += g.counts.get(layout.keys[i] as number) ?? 0;
+      cums[i] = cum;
+    }
+    const buckets: HistogramSample["buckets"] = [];
+    if (layout.emit === null) {
+      for (let i = 0; i < cums.length; i++) {
+        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
+      }
+    } else {
+      for (const i of layout.emit) {
+        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
+      }
+    }
+    const sum = (g.counts.get(layout.sumKey) ?? 0) * layout.multiplier;
+    out.push({ labels: g.labels, buckets, count: cum, sum });
+  }
+  return out;
+}
