@@ -2,10 +2,19 @@
 
 import type { DecoderConfig } from "../config/types.ts";
 
+/**
+ * Per-decode side channel. A decoder sets `transient` when its output is a miss that may
+ * resolve later (an unknown cgroup id, kernel address or interface), so callers must not cache
+ * the decoded label set. Decoders only ever set it to `true`; the caller resets it.
+ */
+export interface DecodeState {
+  transient: boolean;
+}
+
 /** One configured decoder instance (built once per label at load time). */
 export interface Decoder {
   /** Returns the decoded bytes, or `null` when the row must be skipped (regexp no-match). */
-  decode(input: Uint8Array): Uint8Array | null;
+  decode(input: Uint8Array, state?: DecodeState): Uint8Array | null;
 }
 
 /** Host services decoders may need; injected so decoders stay pure and testable. */
@@ -14,6 +23,15 @@ export interface DecoderContext {
   readFile(path: string): Uint8Array | null;
   /** Lists a directory's subdirectories as [name, inode] pairs; `null` when unreadable. */
   readDirInodes?(path: string): Array<[string, bigint]> | null;
+  /** Mount point of the cgroup v2 hierarchy; defaults to `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
+  /**
+   * Every network interface as [ifindex, name]. Without it `ifname` reads `/proc/net/dev` for
+   * names and `/sys/class/net/<name>/ifindex` for indexes through `readFile`.
+   */
+  interfaces?(): Array<[number, string]>;
+  /** Monotonic milliseconds, used to rate-limit re-reads; defaults to `performance.now()`. */
+  now?(): number;
 }
 
 /** Builds a decoder from its config, throwing a `DecoderConfigError` when the config is unusable. */

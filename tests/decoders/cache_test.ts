@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { DecodeCache, LruSet } from "../../src/decoders/cache.ts";
+import type { LabelSetDecoding } from "../../src/decoders/labels.ts";
+import { LabelSetDecoder } from "../../src/decoders/labels.ts";
+import { DecodeError, type DecodeState } from "../../src/decoders/types.ts";
+import { b, concat, conf, fakeContext, label } from "./helpers.ts";
+
+/** A decoder scripted per key, counting its calls. */
+function scripted(
+  answer: (key: Uint8Array, state: DecodeState) => string[] | null,
+): LabelSetDecoding & { calls: number } {
+  const d = {
+    calls: 0,
+    decode(key: Uint8Array, state?: DecodeState) {
+      d.calls++;
+      return answer(key, state ?? { transient: false });
+    },
+  };
+  return d;
+}
+
+Deno.test("decode cache serves repeated keys without decoding again", () => {
+  const d = scripted((k) => [String(k[0])]);
+  const cache = new DecodeCache(d);
+  assert.deepEqual(cache.decode(b(1, 2)), ["1"]);
+  assert.deepEqual(cache.decode(b(1, 2)), ["1"]);
+  assert.deepEqual(cache.decode(b(1, 3)), ["1"]);
+  assert.equal(d.calls, 2);
+  assert.deepEqual(cache.stats, { hits: 1, misses: 2, skipHits: 0 });
+});
+
+Deno.test("decode cache never stores transient results", () => {
+  const { ctx, host } = fakeContext({ dirs: { "/sys/fs/cgroup": [] } });
+  const set = new LabelSetDecoder([label("cgroup", 8, [conf("uint"), conf("cgroup")])], ctx);
+  const cache = new DecodeCache(set);
+  const key = b(42, 0, 0, 0, 0, 0, 0, 0);
+  assert.deepEqual(cache.decode(key), ["unknown_cgroup_id:42"]);
+  assert.equal(cache.size, 0);
+  host.dirs.set("/sys/fs/cgroup", [["late.scope", 42n]]);
+  host.time += 1000;
+  assert.deepEqual(cache.decode(key), ["/sys/fs/cgroup/late.scope"]);
+  assert.equal(cache.size, 1);
+  host.dirs.set("/sys/fs/cgroup", []);
+  assert.deepEqual(cache.decode(key), ["/sys/fs/cgroup/late.scope"]);
+});
+
+Deno.test("skip cache remembers whole two-label keys", () => {
+  const set = new LabelSetDecoder(
+    [
+      label("number", 4, [conf("uint")]),
+      label("comm", 16, [conf("string"), conf("regexp", { regexps: ["^tomato$"] })]),
+    ],
+    fakeContext().ctx,
+  );
+  const cache = new DecodeCache(set, { skipCacheSize: 100 });
+  const comm = new Uint8Array(16);
+  comm.set(new TextEncoder().encode("bananas"));
+  const key = concat(b(8, 0, 0, 0), comm);
+  assert.equal(cache.decode(key), null);
+  assert.equal(cache.skipCache.size, 1);
+  assert.equal(cache.decode(key), null);
+  assert.deepEqual(cache.stats, { hits: 0, misses: 1, skipHits: 1 });
+});
+
+Deno.test("skip cache is off at size zero", () => {
+  const d = scripted(() => null);
+  const cache = new DecodeCache(d, { skipCacheSize: 0 });
+  cache.decode(b(1));
+  cache.decode(b(1));
+  assert.equal(d.calls, 2);
+  assert.equal(cache.skipCache.size, 0);
+});
+
+Deno.test("skip cache does not store transient skips", () => {
+  const d = scripted((_k, state) => {
+    state.transient = true;
+    return null;
+  });
+  const cache = new DecodeCache(d, { skipCacheSize: 10 });
+  cache.decode(b(1));
+  cache.decode(b(1));
+  assert.equal(d.calls, 2);
+});
+
+Deno.test("skip cache evicts the least recently used key", () => {
+  const lru = new LruSet(2);
+  lru.add("a");
+  lru.add("b");
+  assert.equal(lru.has("a"), true);
+  lru.add("c");
+  assert.equal(lru.has("b"), false);
+  assert.equal(lru.has("a"), true);
+  assert.equal(lru.has("c"), true);
+  assert.equal(lru.size, 2);
+});
+
+Deno.test("decode cache drops entries unused for the configured number of scrapes", () => {
+  const d = scripted((k) => [String(k[0])]);
+  const cache = new DecodeCache(d, { maxIdleScrapes: 3 });
+  cache.decode(b(1));
+  cache.decode(b(2));
+  cache.endScrape();
+  for (let i = 0; i < 2; i++) {
+    cache.decode(b(1));
+    cache.endScrape();
+  }
+  assert.equal(cache.size, 2); // key 2 idle for 2 scrapes
+  cache.decode(b(1));
+  cache.endScrape();
+  assert.equal(cache.size, 1); // key 2 idle for 3 scrapes
+  cache.decode(b(2));
+  assert.equal(d.calls, 3);
+});
+
+Deno.test("decode cache keeps entries used in every scrape", () => {
+  const cache = new DecodeCache(scripted(() => ["x"]), { maxIdleScrapes: 1 });
+  for (let i = 0; i < 5; i++) {
+    cache.decode(b(1));
+    cache.endScrape();
+  }
+  assert.equal(cache.size, 1);
+  cache.endScrape();
+  assert.equal(cache.size, 0);
+});
+
+Deno.test("decode cache stops storing at its hard cap", () => {
+  const d = scripted((k) => [String(k[0])]);
+  const cache = new DecodeCache(d, { maxEntries: 2 });
+  assert.deepEqual(cache.decode(b(1)), ["1"]);
+  assert.deepEqual(cache.decode(b(2)), ["2"]);
+  assert.deepEqual(cache.decode(b(3)), ["3"]);
+  assert.equal(cache.size, 2);
+  cache.decode(b(3));
+  assert.equal(d.calls, 4);
+});
+
+Deno.test("decode cache does not store errors", () => {
+  const d = scripted(() => {
+    throw new DecodeError("broken");
+  });
+  const cache = new DecodeCache(d, { skipCacheSize: 10 });
+  assert.throws(() => cache.decode(b(1)), DecodeError);
+  assert.throws(() => cache.decode(b(1)), DecodeError);
+  assert.equal(d.calls, 2);
+  assert.equal(cache.size, 0);
+});
+
+Deno.test("decode cache keys are exact bytes", () => {
+  const d = scripted((k) => [Array.from(k).join(",")]);
+  const cache = new DecodeCache(d);
+  assert.deepEqual(cache.decode(b(0xff, 0)), ["255,0"]);
+  assert.deepEqual(cache.decode(b(0xff)), ["255"]);
+  assert.deepEqual(cache.decode(new Uint8Array(300).fill(0x80)), [Array(300).fill(128).join(",")]);
+  assert.equal(cache.size, 3);
+});
