@@ -74,7 +74,7 @@ verify:
 	$(DENO) check main.ts src/ ffi/ tests/
 
 test: deps-test examples fixtures verify
-	$(DENO) test $(PERMS) --allow-write --allow-run tests/
+	$(DENO) test $(PERMS) --allow-write --allow-run --allow-sys tests/
 
 test-unit: examples fixtures
 	$(DENO) test $(PERMS) tests/ --ignore=tests/kernel

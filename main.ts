@@ -80,18 +80,24 @@ async function main(argv: string[]): Promise<number> {
   const cgroupRoot = findCgroup2Root();
   let kallsyms: Map<string, bigint> | null = null;
   if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
-  const exporter = new Exporter(configs, {
-    ctx: { ...ctx, cgroupRoot },
-    cgroupRoot,
-    skipCacheSize: flags.configSkipCacheSize,
-    load: {
-      ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
-      kernelAddresses: () =>
-        kallsyms ??= parseKallsymsAddresses(
-          new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
-        ),
-    },
-  });
+  let exporter: Exporter;
+  try {
+    exporter = new Exporter(configs, {
+      ctx: { ...ctx, cgroupRoot },
+      cgroupRoot,
+      skipCacheSize: flags.configSkipCacheSize,
+      load: {
+        ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
+        kernelAddresses: () =>
+          kallsyms ??= parseKallsymsAddresses(
+            new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
+          ),
+      },
+    });
+  } catch (e) {
+    log((e as Error).message);
+    return 1;
+  }
   try {
     exporter.attachAll();
   } catch (e) {
@@ -135,7 +141,11 @@ async function main(argv: string[]): Promise<number> {
             const maps = exporter.dumpMaps();
             return json
               ? { body: formatMapsJson(maps), contentType: "application/json", status: 200 }
-              : { body: formatMapsText(maps), contentType: "text/plain; charset=utf-8", status: 200 };
+              : {
+                body: formatMapsText(maps),
+                contentType: "text/plain; charset=utf-8",
+                status: 200,
+              };
           },
         }
         : {}),

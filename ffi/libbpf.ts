@@ -154,8 +154,12 @@ export class BpfObject {
       const base = 12 + i * 12;
       const varType = s.btf__type_by_id(btf, view.getUint32(base));
       if (varType === null) continue;
-      const name = cstr(s.btf__name_by_offset(btf, new Deno.UnsafePointerView(varType).getUint32(0)));
-      if (name === variable) return { offset: view.getUint32(base + 4), size: view.getUint32(base + 8) };
+      const name = cstr(
+        s.btf__name_by_offset(btf, new Deno.UnsafePointerView(varType).getUint32(0)),
+      );
+      if (name === variable) {
+        return { offset: view.getUint32(base + 4), size: view.getUint32(base + 8) };
+      }
     }
     return null;
   }
@@ -333,6 +337,8 @@ export class BpfMap {
   #keys = new Uint8Array(0);
   #values = new Uint8Array(0);
   #capacity = 0;
+  /** Mode of `readAll()` calls that name none (benchmarks force "per-key" through it). */
+  readMode: ReadMode = "auto";
   /** Called once with the outcome of the batch probe (for a debug log line). */
   onProbe: ((map: BpfMap, batch: boolean, reason: string) => void) | null = null;
 
@@ -360,6 +366,20 @@ export class BpfMap {
   /** Whether batch lookup is used (null until the first read probes it). */
   get batchSupported(): boolean | null {
     return this.#batchSupported;
+  }
+
+  /** Where libbpf pins this map (set for `LIBBPF_PIN_BY_NAME` maps once opened), or null. */
+  get pinPath(): string | null {
+    const p = bpf().bpf_map__pin_path(this.#ptr);
+    return p === null ? null : cstr(p);
+  }
+
+  /** Removes the map's pin file; returns false when there was none. */
+  unpin(): boolean {
+    const r = bpf().bpf_map__unpin(this.#ptr, null);
+    if (r === -ENOENT) return false;
+    if (r !== 0) fail(`Cannot unpin map "${this.name}"`, r);
+    return true;
   }
 
   /** Sets the initial contents of a global-data map (.rodata/.data/.bss) before load. */
@@ -396,7 +416,7 @@ export class BpfMap {
    * without it fall back to get-next-key + lookup. The returned buffers are reused by the next
    * read of this map, so callers must finish with them first.
    */
-  readAll(mode: ReadMode = "auto"): MapEntries {
+  readAll(mode: ReadMode = this.readMode): MapEntries {
     const { slotSize, slots, stride } = this.#layout();
     this.#ensure(Math.max(1, this.maxEntries), stride);
     const fd = this.fd;

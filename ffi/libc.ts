@@ -13,6 +13,7 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" }, // int*
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
   getpid: { parameters: [], result: "i32" },
+  access: { parameters: ["buffer", "i32"], result: "i32" }, // (const char*, int mode)
   capget: { parameters: ["buffer", "buffer"], result: "i32" }, // (cap_user_header_t, cap_user_data_t)
   capset: { parameters: ["buffer", "buffer"], result: "i32" },
   prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
@@ -139,6 +140,12 @@ export function readDirViaLibc(path: string): DirEntry[] {
 /** Opens a directory read-only and returns its fd (the caller closes it with closeFd). */
 export function openDirectory(path: string): number {
   return openOrThrow(path, O_RDONLY | O_DIRECTORY);
+}
+
+/** Whether a path exists and is readable by this process (works under /proc and /sys). */
+export function isReadable(path: string): boolean {
+  const R_OK = 4;
+  return libc().access(cString(path), R_OK) === 0;
 }
 
 /** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */

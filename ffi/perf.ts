@@ -1,6 +1,6 @@
 /** perf_event_open through libc, for programs in `perf_event/type=..,config=..` sections. */
 
-import { errnoText, ErrnoError } from "./errno.ts";
+import { ErrnoError, errnoText } from "./errno.ts";
 import { closeFd, errno, libc, readFileViaLibc } from "./libc.ts";
 
 const SYS_PERF_EVENT_OPEN: Record<string, number> = { x86_64: 298, aarch64: 241 };

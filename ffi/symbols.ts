@@ -41,6 +41,8 @@ export const LIBBPF_SYMBOLS = {
   bpf_map__fd: { parameters: ["pointer"], result: "i32" },
   bpf_map__initial_value: { parameters: ["pointer", "buffer"], result: "pointer" }, // (map, size_t* psize)
   bpf_map__set_initial_value: { parameters: ["pointer", "buffer", "usize"], result: "i32" },
+  bpf_map__pin_path: { parameters: ["pointer"], result: "pointer" }, // -> const char* (or NULL)
+  bpf_map__unpin: { parameters: ["pointer", "buffer"], result: "i32" }, // (map, const char* path)
 
   // (int fd, void* in_batch, void* out_batch, void* keys, void* values, __u32* count, opts*)
   bpf_map_lookup_batch: {

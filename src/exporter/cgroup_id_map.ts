@@ -38,7 +38,7 @@ export class CgroupIdMap {
   #root: string;
   #patterns: RegExp[];
   #present = new Map<string, bigint>(); // path → id currently in the map
-  #timer: number | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
 
   /** Checks the map's layout; throws naming expected and actual sizes. */
   constructor(map: BpfMap, conf: CgroupIdMapConfig, root: string) {
@@ -51,7 +51,9 @@ export class CgroupIdMap {
       );
     }
     if (wantType !== null && map.type !== wantType) {
-      throw new Error(`cgroup_id_map "${conf.name}" of type cgrp_storage needs a BPF_MAP_TYPE_CGRP_STORAGE map`);
+      throw new Error(
+        `cgroup_id_map "${conf.name}" of type cgrp_storage needs a BPF_MAP_TYPE_CGRP_STORAGE map`,
+      );
     }
     this.#map = map;
     this.#conf = conf;

@@ -9,7 +9,7 @@ import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts"
 import type { DecoderContext } from "../decoders/types.ts";
 import type { MetricFamily, ScalarFamily, ScalarSample } from "../encode/model.ts";
 import { debug, log } from "../log.ts";
-import { KeyDecoder } from "./keys.ts";
+import { type KeyDecoder, keyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow, type RowShape } from "./rows.ts";
 import { Aggregator } from "./aggregate.ts";
@@ -48,15 +48,34 @@ export class Exporter {
   readonly decoderErrors = new Map<string, number>();
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
-  #pollTimer: number | null = null;
+  #pollTimer: ReturnType<typeof setInterval> | null = null;
   #cgroupMaps: CgroupIdMap[] = [];
   #opts: ExporterOptions;
   #active = false;
 
+  #keys = new Map<string, KeyDecoder>();
+
+  /** Builds every metric's decoders; a bad decoder config throws before any BPF is loaded. */
   constructor(configs: Config[], opts: ExporterOptions) {
     this.configs = configs;
     this.#opts = opts;
-    for (const c of configs) this.decoderErrors.set(c.name, 0);
+    for (const c of configs) {
+      this.decoderErrors.set(c.name, 0);
+      for (const m of [...c.counters, ...c.histograms]) {
+        try {
+          this.#keys.set(
+            `${c.name}\0${m.name}`,
+            keyDecoder(m.labels, opts.ctx, opts.skipCacheSize),
+          );
+        } catch (e) {
+          throw new Error(`Cannot use config "${c.name}": ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  #keyDecoder(config: string, metric: string): KeyDecoder {
+    return this.#keys.get(`${config}\0${metric}`)!;
   }
 
   /** Loads and attaches every config in order; on a fatal error unloads all and rethrows. */
@@ -97,9 +116,7 @@ export class Exporter {
         cpuLabel,
         cpuOnly: cpuLabel && conf.labels.length === 1,
       };
-      const keys = new KeyDecoder(conf.labels, this.#opts.ctx, {
-        skipCacheSize: this.#opts.skipCacheSize,
-      });
+      const keys = this.#keyDecoder(name, conf.name);
       this.#readers.push({ config: name, kind, conf, map, shape, keys });
     };
     for (const c of loaded.config.counters) if (!c.perf_event_array) add("counter", c);
@@ -116,12 +133,12 @@ export class Exporter {
       for (const c of loaded.config.counters) {
         const map = loaded.perfMaps.get(c.name);
         if (!c.perf_event_array || map === undefined) continue;
-        const keys = new KeyDecoder(c.labels, this.#opts.ctx, {
-          skipCacheSize: this.#opts.skipCacheSize,
-        });
+        const keys = this.#keyDecoder(name, c.name);
         const counter = new PerfEventCounter(name, c, map, keys, (e) => {
           this.#countError(name);
-          log(`Error decoding perf event for counter "${c.name}" of config "${name}": ${e.message}`);
+          log(
+            `Error decoding perf event for counter "${c.name}" of config "${name}": ${e.message}`,
+          );
         });
         counter.start();
         this.#perf.push(counter);

@@ -34,7 +34,9 @@ export function applyKaddrs(
     if (addr === undefined) throw new Error(`kaddr symbol "${sym}" not found in /proc/kallsyms`);
     const v = object.globalVariable(".rodata", `kaddr_${sym}`);
     if (v === null || v.size !== 8) {
-      throw new Error(`kaddr symbol "${sym}" needs a "const volatile u64 kaddr_${sym}" in the program`);
+      throw new Error(
+        `kaddr symbol "${sym}" needs a "const volatile u64 kaddr_${sym}" in the program`,
+      );
     }
     view.setBigUint64(v.offset, addr, true);
   }

@@ -3,7 +3,13 @@
  * attach. Any fatal failure closes what was opened, so nothing stays loaded.
  */
 
-import { type BpfLink, type BpfMap, BpfObject, type BpfProgram, MapType } from "../../ffi/libbpf.ts";
+import {
+  type BpfLink,
+  type BpfMap,
+  BpfObject,
+  type BpfProgram,
+  MapType,
+} from "../../ffi/libbpf.ts";
 import { attachProgram } from "./attach.ts";
 import { applyKaddrs } from "./kaddrs.ts";
 import type { Config, LabelConfig } from "../config/types.ts";

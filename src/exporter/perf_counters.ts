@@ -22,7 +22,7 @@ export class PerfEventCounter {
   #keyLength: number;
   #series = new Map<string, { labels: string[]; value: number }>();
   #buffer: PerfBuffer | null = null;
-  #flushTimer: number | null = null;
+  #flushTimer: ReturnType<typeof setInterval> | null = null;
   #onError: (e: Error) => void;
   /** Records the kernel dropped because the buffer was full. */
   lost = 0;
@@ -60,7 +60,9 @@ export class PerfEventCounter {
     // Records are padded by the kernel to 8 bytes: only the labels' bytes are the key.
     if (data.length < this.#keyLength) {
       this.#onError(
-        new Error(`perf record of ${data.length} bytes is shorter than the labels' ${this.#keyLength}`),
+        new Error(
+          `perf record of ${data.length} bytes is shorter than the labels' ${this.#keyLength}`,
+        ),
       );
       return;
     }

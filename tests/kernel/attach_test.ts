@@ -89,7 +89,10 @@ for (const kind of ["uprobe", "uretprobe", "usdt"]) {
 kernelTest("perf_event programs sample the CPU clock on every online CPU", async () => {
   const r = await countEvents("perf_event", async () => {
     // Busy for ~300 ms so the 99 Hz sampler fires.
-    await sh("sh", ["-c", "end=$(($(date +%s%N)+300000000)); while [ $(date +%s%N) -lt $end ]; do :; done"]);
+    await sh("sh", [
+      "-c",
+      "end=$(($(date +%s%N)+300000000)); while [ $(date +%s%N) -lt $end ]; do :; done",
+    ]);
   });
   assert.equal(r.attached, 1);
   assert.ok(r.grew > 0, `grew ${r.grew}`);
@@ -99,7 +102,18 @@ kernelTest("xdp programs attach to a veth and count packets from a test namespac
   const ns = `ebpfex-${Deno.pid}`;
   try {
     await sh("ip", ["netns", "add", ns]);
-    await sh("ip", ["link", "add", "ebpfex0", "type", "veth", "peer", "name", "ebpfex1", "netns", ns]);
+    await sh("ip", [
+      "link",
+      "add",
+      "ebpfex0",
+      "type",
+      "veth",
+      "peer",
+      "name",
+      "ebpfex1",
+      "netns",
+      ns,
+    ]);
     await sh("ip", ["addr", "add", "10.254.77.1/30", "dev", "ebpfex0"]);
     await sh("ip", ["link", "set", "ebpfex0", "up"]);
     await sh("ip", ["-n", ns, "addr", "add", "10.254.77.2/30", "dev", "ebpfex1"]);
@@ -123,15 +137,27 @@ kernelTest("a kprobe that cannot attach reports attached 0 with a reason", async
     const text = await scrape(`${ex.url}/metrics`);
     const ids = reportedProgramIds(text);
     assert.equal(ids.length, 1);
-    assert.equal(parseExposition(text).get(`ebpf_exporter_ebpf_program_attached{id="${ids[0]}"}`), 0);
-    assert.match(ex.stderr(), /Failed to attach program "on_kprobe" \(kprobe\/do_nanosleep\)[^\n]*: \S/);
+    assert.equal(
+      parseExposition(text).get(`ebpf_exporter_ebpf_program_attached{id="${ids[0]}"}`),
+      0,
+    );
+    assert.match(
+      ex.stderr(),
+      /Failed to attach program "on_kprobe" \(kprobe\/do_nanosleep\)[^\n]*: \S/,
+    );
   } finally {
     assert.equal(await ex.stop(), 0);
   }
 });
 
 kernelTest("--config.strict exits non-zero naming config:program when attach fails", async () => {
-  const r = await runExporter(["--config.dir", DIR, "--config.names", "attach_kprobe", "--config.strict"]);
+  const r = await runExporter([
+    "--config.dir",
+    DIR,
+    "--config.names",
+    "attach_kprobe",
+    "--config.strict",
+  ]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /attach_kprobe:on_kprobe/);
 });

@@ -14,8 +14,7 @@ import {
 } from "./harness.ts";
 
 async function mapKeys(progId: number, name: string): Promise<bigint[]> {
-  const json = async (args: string[]) =>
-    JSON.parse(await sh("bpftool", ["-j", ...args]));
+  const json = async (args: string[]) => JSON.parse(await sh("bpftool", ["-j", ...args]));
   const prog = await json(["prog", "show", "id", String(progId)]) as { map_ids: number[] };
   for (const id of prog.map_ids) {
     const info = await json(["map", "show", "id", String(id)]) as { name: string };

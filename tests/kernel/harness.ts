@@ -3,16 +3,14 @@
  * process, scraping it, and checking that the programs it reported are gone after it exits.
  */
 
+import { isReadable } from "../../ffi/libc.ts";
+
 const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 function unavailableReason(): string | null {
   if (Deno.uid() !== 0) return "not running as root";
-  try {
-    Deno.statSync("/sys/kernel/btf/vmlinux");
-  } catch {
-    return "no kernel BTF at /sys/kernel/btf/vmlinux";
-  }
+  if (!isReadable("/sys/kernel/btf/vmlinux")) return "no kernel BTF at /sys/kernel/btf/vmlinux";
   try {
     Deno.statSync(`${ROOT}/examples/timers.bpf.o`);
   } catch {
@@ -179,7 +177,11 @@ export async function causeTimers(n = 20): Promise<void> {
 }
 
 /** Runs a command and fails with its output when it exits non-zero. */
-export async function sh(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
+export async function sh(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string } = {},
+): Promise<string> {
   const out = await new Deno.Command(cmd, {
     args,
     stdout: "piped",
@@ -188,7 +190,9 @@ export async function sh(cmd: string, args: string[], opts: { cwd?: string } = {
   }).output();
   const text = new TextDecoder().decode(out.stdout);
   if (out.code !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} exited ${out.code}: ${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} exited ${out.code}: ${new TextDecoder().decode(out.stderr)}`,
+    );
   }
   return text;
 }

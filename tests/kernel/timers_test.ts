@@ -30,7 +30,7 @@ async function dumpTimersMap(progId: number): Promise<Map<bigint, number>> {
   const prog = await run(["prog", "show", "id", String(progId)]) as { map_ids: number[] };
   for (const mapId of prog.map_ids) {
     const info = await run(["map", "show", "id", String(mapId)]) as { name: string };
-    if (info.name !== "timer_starts_tota") continue; // names are cut to 15 characters
+    if (!"timer_starts_total".startsWith(info.name)) continue; // kernel cuts names to 15 bytes
     const entries = await run(["map", "dump", "id", String(mapId)]) as MapDump[];
     const le = (bytes: string[]) =>
       bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n);

@@ -1,0 +1,18 @@
+/** A metric's key decoder: its label chains behind the per-metric decode cache. */
+
+import type { LabelConfig } from "../config/types.ts";
+import { DecodeCache } from "../decoders/cache.ts";
+import { LabelSetDecoder } from "../decoders/labels.ts";
+import type { DecoderContext } from "../decoders/types.ts";
+
+/** Decodes raw keys of one metric into label values, caching what is stable. */
+export type KeyDecoder = DecodeCache;
+
+/** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
+export function keyDecoder(
+  labels: LabelConfig[],
+  ctx: DecoderContext,
+  skipCacheSize: number,
+): KeyDecoder {
+  return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize });
+}
