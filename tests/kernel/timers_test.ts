@@ -2,6 +2,7 @@
 
 import assert from "node:assert/strict";
 import { readFileViaLibc } from "../../ffi/libc.ts";
+import { findCgroup2Root } from "../../src/exporter/host.ts";
 import {
   causeTimers,
   kernelTest,
@@ -101,12 +102,15 @@ kernelTest("timers example exports real counters that match the kernel map", asy
   for (const id of ids) assert.ok(!after.has(id), `program ${id} is still loaded after exit`);
 });
 
-kernelTest("promtool accepts a live scrape", async () => {
+kernelTest("promtool accepts a live scrape of every example", async () => {
+  const names = [...Deno.readDirSync(`${ROOT}/examples`)]
+    .filter((e) => e.name.endsWith(".yaml"))
+    .map((e) => e.name.slice(0, -5));
   const ex = await startExporter([
     "--config.dir",
     `${ROOT}/examples`,
     "--config.names",
-    "timers,softirqs",
+    names.join(","),
   ]);
   try {
     await causeTimers();
@@ -123,6 +127,15 @@ kernelTest("promtool accepts a live scrape", async () => {
     const out = await p.output();
     const msg = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, `promtool check metrics failed:\n${msg}\n---\n${text}`);
+    const m = parseExposition(text);
+    for (const n of names) {
+      assert.equal(m.get(`ebpf_exporter_decoder_errors_total{config="${n}"}`), 0);
+    }
+    // The cgroup decoder turns ids into paths under the cgroup v2 mount.
+    assert.match(
+      text,
+      new RegExp(`ebpf_exporter_cgroup_syscalls_total\\{cgroup="${findCgroup2Root()}[^"]*"\\}`),
+    );
   } finally {
     assert.equal(await ex.stop(), 0);
   }
