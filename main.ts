@@ -1,7 +1,7 @@
 /** ebpf_exporter: flags → configs → exporter → server; nothing else. */
 
 import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
-import { readFileViaLibc } from "./ffi/libc.ts";
+import { isReadable, readFileViaLibc } from "./ffi/libc.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
 import { CONTENT_TYPE_TEXT, encodeText } from "./src/encode/text.ts";
@@ -73,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     log(`Using libbpf ${lib.version} (${lib.source}: ${lib.path})`);
   } catch (e) {
     log((e as Error).message);
+    return 1;
+  }
+
+  if (flags.btfPath !== null && !isReadable(flags.btfPath)) {
+    log(`Cannot use --btf.path: could not find BTF file "${flags.btfPath}"`);
     return 1;
   }
 

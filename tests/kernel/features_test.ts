@@ -1,0 +1,105 @@
+/** kaddrs, --btf.path and the --debug /maps page against the real kernel. */
+
+import assert from "node:assert/strict";
+import { readFileViaLibc } from "../../ffi/libc.ts";
+import {
+  kernelTest,
+  parseExposition,
+  ROOT,
+  runExporter,
+  scrape,
+  startExporter,
+} from "./harness.ts";
+
+const EVENTS = `${ROOT}/tests/fixtures/events`;
+
+kernelTest("kaddrs writes the kallsyms address into the program before load", async () => {
+  const line = new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")).split("\n")
+    .find((l) => l.endsWith(" jiffies_to_msecs"))!;
+  const want = Number(BigInt("0x" + line.split(" ")[0]) & 0xffffffffn);
+  const ex = await startExporter(["--config.dir", EVENTS, "--config.names", "kaddrs"]);
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const m = parseExposition(await scrape(`${ex.url}/metrics`));
+    assert.equal(m.get("ebpf_exporter_kaddr_low_bits"), want);
+  } finally {
+    assert.equal(await ex.stop(), 0, ex.stderr());
+  }
+});
+
+kernelTest("a kaddr symbol missing from kallsyms is a clear error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-kaddr-" });
+  try {
+    const yaml = await Deno.readTextFile(`${EVENTS}/kaddrs.yaml`);
+    await Deno.writeTextFile(
+      `${dir}/kaddrs.yaml`,
+      yaml.replace("  - jiffies_to_msecs", "  - no_such_symbol_for_tests"),
+    );
+    await Deno.copyFile(`${EVENTS}/kaddrs.bpf.o`, `${dir}/kaddrs.bpf.o`);
+    const r = await runExporter(["--config.dir", dir, "--config.names", "kaddrs"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /kaddr symbol "no_such_symbol_for_tests" not found/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+kernelTest("--btf.path loads with an explicit BTF file and names a missing one", async () => {
+  const ok = await runExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "timers",
+    "--config.check",
+    "--btf.path",
+    "/sys/kernel/btf/vmlinux",
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const bad = await runExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "timers",
+    "--btf.path",
+    "/nonexistent/vmlinux",
+  ]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /BTF file "\/nonexistent\/vmlinux"/);
+});
+
+kernelTest("--debug serves raw map rows on /maps as text and JSON", async () => {
+  const ex = await startExporter([
+    "--config.dir",
+    `${ROOT}/examples`,
+    "--config.names",
+    "softirqs",
+    "--debug",
+  ]);
+  try {
+    const text = await scrape(`${ex.url}/maps`);
+    assert.match(text, /^## Config: softirqs$/m);
+    assert.match(text, /^### Map: softirqs_total$/m);
+    // Vector 1 (timer) on CPU 0: four key bytes plus the appended u16 CPU index.
+    assert.match(
+      text,
+      /^\[\]byte\{0x1, 0x0, 0x0, 0x0, 0x0, 0x0\} \(labels: \[timer 0\]\) -> \d+$/m,
+    );
+    const res = await fetch(`${ex.url}/maps`, { headers: { accept: "application/json" } });
+    const json = await res.json() as Array<{ config: string; map: string; rows: unknown[] }>;
+    assert.equal(json[0]?.config, "softirqs");
+    assert.ok((json[0]?.rows.length ?? 0) >= 10);
+  } finally {
+    assert.equal(await ex.stop(), 0, ex.stderr());
+  }
+});
+
+kernelTest("/maps is not served without --debug", async () => {
+  const ex = await startExporter(["--config.dir", `${ROOT}/examples`, "--config.names", "timers"]);
+  try {
+    const res = await fetch(`${ex.url}/maps`);
+    await res.body?.cancel();
+    assert.equal(res.status, 404);
+  } finally {
+    assert.equal(await ex.stop(), 0);
+  }
+});
