@@ -4,7 +4,7 @@ import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
 import { isReadable, readFileViaLibc } from "./ffi/libc.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
-import { CONTENT_TYPE_TEXT, encodeText } from "./src/encode/text.ts";
+import { CONTENT_TYPE_TEXT, encodeTextChunks } from "./src/encode/text.ts";
 import { Exporter } from "./src/exporter/exporter.ts";
 import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
 import { parseKallsymsAddresses } from "./src/exporter/kaddrs.ts";
@@ -139,7 +139,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     server = serve({
       telemetryPath: flags.telemetryPath,
-      metrics: () => ({ body: encodeText(exporter.collect()), contentType: CONTENT_TYPE_TEXT }),
+      metrics: async () => ({
+        chunks: encodeTextChunks(await exporter.collect()),
+        contentType: CONTENT_TYPE_TEXT,
+      }),
       ...(flags.debug
         ? {
           maps: (json: boolean) => {

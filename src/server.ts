@@ -2,11 +2,17 @@
 
 import { gzipSync } from "node:zlib";
 
+/** A scrape's exposition as text chunks, produced lazily as the client reads. */
+export interface ChunkedBody {
+  chunks: Iterator<string>;
+  contentType: string;
+}
+
 /** What the routes serve; built by the caller so this module knows nothing of BPF. */
 export interface Routes {
   telemetryPath: string;
-  /** Renders the exposition for one scrape. */
-  metrics(): { body: string; contentType: string };
+  /** Renders the exposition for one scrape; a throw becomes a 500. */
+  metrics(): Promise<ChunkedBody>;
   /** Raw map dump (only with --debug). */
   maps?: (json: boolean) => { body: string; contentType: string; status: number };
 }
@@ -35,25 +41,58 @@ const GZIP_MIN_BYTES = 1024;
 
 function respond(req: Request, body: string, contentType: string, status = 200): Response {
   const headers = new Headers({ "content-type": contentType, "vary": "accept-encoding" });
-  const accept = req.headers.get("accept-encoding") ?? "";
-  if (body.length >= GZIP_MIN_BYTES && /\bgzip\b/.test(accept)) {
+  if (body.length >= GZIP_MIN_BYTES && wantsGzip(req)) {
     headers.set("content-encoding", "gzip");
     return new Response(new Uint8Array(gzipSync(body)), { status, headers });
   }
   return new Response(body, { status, headers });
 }
 
+const encoder = new TextEncoder();
+
+function wantsGzip(req: Request): boolean {
+  return /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+}
+
+/**
+ * Answers with the exposition. A body that fits in one chunk is sent whole; a larger one is
+ * streamed chunk by chunk, so encoding a huge scrape never holds the event loop for long.
+ */
+function respondChunks(req: Request, body: ChunkedBody): Response {
+  const first = body.chunks.next();
+  if (first.done) return respond(req, "", body.contentType);
+  const second = body.chunks.next();
+  if (second.done) return respond(req, first.value, body.contentType);
+  const pending = [first.value, second.value];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = pending.shift() ?? body.chunks.next();
+      if (typeof next === "string") {
+        controller.enqueue(encoder.encode(next));
+      } else if (next.done) {
+        controller.close();
+      } else {
+        controller.enqueue(encoder.encode(next.value));
+      }
+    },
+  });
+  const headers = new Headers({ "content-type": body.contentType, "vary": "accept-encoding" });
+  if (!wantsGzip(req)) return new Response(stream, { headers });
+  headers.set("content-encoding", "gzip");
+  const gzip = new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>;
+  return new Response(stream.pipeThrough(gzip), { headers });
+}
+
 /** Builds the request handler (exported for tests that call it without a socket). */
-export function handler(routes: Routes): (req: Request) => Response {
-  return (req) => {
+export function handler(routes: Routes): (req: Request) => Promise<Response> {
+  return async (req) => {
     const url = new URL(req.url);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
     }
     if (url.pathname === routes.telemetryPath) {
       try {
-        const { body, contentType } = routes.metrics();
-        return respond(req, body, contentType);
+        return respondChunks(req, await routes.metrics());
       } catch (e) {
         return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
       }

@@ -7,7 +7,7 @@
 import type { BpfMap } from "../../ffi/libbpf.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
 import type { DecoderContext } from "../decoders/types.ts";
-import type { MetricFamily, ScalarFamily, ScalarSample } from "../encode/model.ts";
+import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { debug, log } from "../log.ts";
 import { type KeyDecoder, keyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
@@ -20,6 +20,25 @@ import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
 
 const PREFIX = "ebpf_exporter_";
+// Rows decoded between checks of the time slice.
+const ROWS_PER_SLICE = 4096;
+
+/** Yields to the event loop once a slice of work has run for a few milliseconds. */
+export class Slicer {
+  #start = performance.now();
+  readonly budgetMs: number;
+
+  constructor(budgetMs = 8) {
+    this.budgetMs = budgetMs;
+  }
+
+  /** Waits for a macrotask when the current slice is used up. */
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.#start < this.budgetMs) return;
+    await new Promise((r) => setTimeout(r, 0));
+    this.#start = performance.now();
+  }
+}
 // Rescans keep cgroup_id_map within half a second of the cgroup tree.
 const CGROUP_RESCAN_MS = 500;
 
@@ -54,6 +73,7 @@ export class Exporter {
   #active = false;
 
   #keys = new Map<string, KeyDecoder>();
+  #scrapeQueue: Promise<void> = Promise.resolve();
 
   /** Builds every metric's decoders; a bad decoder config throws before any BPF is loaded. */
   constructor(configs: Config[], opts: ExporterOptions) {
@@ -179,13 +199,24 @@ export class Exporter {
     return out;
   }
 
-  /** Builds every family for one scrape. */
-  collect(): MetricFamily[] {
+  /**
+   * Builds every family for one scrape. Scrapes run one at a time (map buffers are reused)
+   * and yield to the event loop every few milliseconds, so other requests are answered
+   * while a large map is decoded.
+   */
+  collect(): Promise<MetricFamily[]> {
+    const run = this.#scrapeQueue.then(() => this.#collect());
+    this.#scrapeQueue = run.then(() => {}, () => {});
+    return run;
+  }
+
+  async #collect(): Promise<MetricFamily[]> {
     const families: MetricFamily[] = [];
     if (!this.#active) return builtinFamilies(this, []);
+    const slicer = new Slicer();
     for (const r of this.#readers) {
       try {
-        const f = this.#collectOne(r);
+        const f = await this.#collectOne(r, slicer);
         if (f !== null) families.push(f);
       } catch (e) {
         this.#countError(r.config);
@@ -196,6 +227,8 @@ export class Exporter {
       } finally {
         r.keys.endScrape();
       }
+      // Detached while this scrape waited: the maps are gone.
+      if (!this.#active) return builtinFamilies(this, []);
     }
     if (this.#perf.length > 0) {
       const lost: ScalarFamily = {
@@ -215,13 +248,17 @@ export class Exporter {
     return builtinFamilies(this, families);
   }
 
-  #collectOne(r: MetricReader): MetricFamily | null {
+  async #collectOne(r: MetricReader, slicer: Slicer): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
     const agg = new Aggregator();
-    forEachRow(entries, r.shape, (key, value) => {
+    const sink = (key: Uint8Array, value: number) => {
       const labels = r.keys.decode(key);
       if (labels !== null) agg.add(labels, value);
-    });
+    };
+    for (let i = 0; i < entries.count; i += ROWS_PER_SLICE) {
+      forEachRow(entries, r.shape, sink, i, i + ROWS_PER_SLICE);
+      await slicer.maybeYield();
+    }
     const labelNames = r.conf.labels.map((l) => l.name);
     if (r.kind === "counter") {
       const family: ScalarFamily = {
@@ -229,7 +266,7 @@ export class Exporter {
         help: r.conf.help,
         type: "counter",
         labelNames,
-        samples: agg.samples() as ScalarSample[],
+        samples: agg.samples(),
       };
       return family;
     }

@@ -18,19 +18,26 @@ export interface RowShape {
 /** Receives rows; `key` is only valid during the call. */
 export type RowSink = (key: Uint8Array, value: number) => void;
 
-/** Calls sink once per row of a map read. */
-export function forEachRow(entries: MapEntries, shape: RowShape, sink: RowSink): void {
-  const { count, keys, values, valueStride, slotSize, slots } = entries;
+/** Calls sink once per row of entries [from, to) of a map read (all of them by default). */
+export function forEachRow(
+  entries: MapEntries,
+  shape: RowShape,
+  sink: RowSink,
+  from = 0,
+  to = entries.count,
+): void {
+  const { keys, values, valueStride, slotSize, slots } = entries;
+  const count = Math.min(to, entries.count);
   const ks = shape.keySize;
   const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
   if (!shape.perCpu) {
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) {
       sink(keys.subarray(i * ks, (i + 1) * ks), u64(view, i * valueStride));
     }
     return;
   }
   if (!shape.cpuLabel) {
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) {
       let sum = 0;
       const base = i * valueStride;
       for (let c = 0; c < slots; c++) sum += u64(view, base + c * slotSize);
@@ -40,7 +47,7 @@ export function forEachRow(entries: MapEntries, shape: RowShape, sink: RowSink):
   }
   const extended = new Uint8Array(ks + 2);
   const cpuOnly = new Uint8Array(2);
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < count; i++) {
     const key = keys.subarray(i * ks, (i + 1) * ks);
     const dropKey = shape.cpuOnly && isZero(key, 4);
     const out = dropKey ? cpuOnly : extended;
