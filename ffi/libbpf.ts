@@ -240,6 +240,19 @@ export class BpfProgram {
     return this.#link(bpf().bpf_program__attach_perf_event(this.#ptr, perfFd), "perf event");
   }
 
+  /** Attaches as a uprobe on a function of a binary or library, for one process or all (-1). */
+  attachUprobe(binary: string, func: string, pid: number): BpfLink {
+    // struct bpf_uprobe_opts as of libbpf 1.1 (40 bytes): sz, ref_ctr_offset, bpf_cookie,
+    // retprobe, func_name.
+    const opts = new Uint8Array(40);
+    const v = new DataView(opts.buffer);
+    const name = cString(func);
+    v.setBigUint64(0, 40n, true);
+    v.setBigUint64(32, addressOf(name), true);
+    const link = bpf().bpf_program__attach_uprobe_opts(this.#ptr, pid, cString(binary), 0n, opts);
+    return this.#link(link, `${binary}:${func}`);
+  }
+
   /** Attaches as an XDP link on an interface index. */
   attachXdp(ifindex: number): BpfLink {
     return this.#link(bpf().bpf_program__attach_xdp(this.#ptr, ifindex), `ifindex ${ifindex}`);

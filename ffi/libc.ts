@@ -13,11 +13,15 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" }, // int*
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
   getpid: { parameters: [], result: "i32" },
+  ctermid: { parameters: ["pointer"], result: "pointer" }, // (char*): pure, no syscalls
   access: { parameters: ["buffer", "i32"], result: "i32" }, // (const char*, int mode)
   capget: { parameters: ["buffer", "buffer"], result: "i32" }, // (cap_user_header_t, cap_user_data_t)
   capset: { parameters: ["buffer", "buffer"], result: "i32" },
   prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
   if_nametoindex: { parameters: ["buffer"], result: "u32" }, // (const char*)
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" }, // (domain, type, protocol)
+  // (int, const void*, size_t, int flags, const struct sockaddr*, socklen_t)
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   // long syscall(long nr, ...): bound with the argument list perf_event_open needs.
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
 } as const satisfies Deno.ForeignLibraryInterface;
@@ -148,6 +152,23 @@ export function isReadable(path: string): boolean {
   return libc().access(cString(path), R_OK) === 0;
 }
 
+/** This process's pid. */
+export function processId(): number {
+  return libc().getpid();
+}
+
+/**
+ * The libc function that stands in for upstream's `post_attach_mark` hook: harmless, makes no
+ * syscalls, and nothing in Deno calls it, so a uprobe on it for our pid fires only when we do.
+ */
+export const POST_ATTACH_LIBRARY = "libc.so.6";
+export const POST_ATTACH_FUNCTION = "ctermid";
+
+/** Fires uprobes attached to POST_ATTACH_FUNCTION for this process. */
+export function firePostAttachMark(): void {
+  libc().ctermid(null);
+}
+
 /** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */
 export function closeFd(fd: number): void {
   libc().close(fd);
@@ -161,4 +182,13 @@ export function interfaceIndex(name: string): number {
     throw new ErrnoError(`Cannot find network interface "${name}": ${errnoText(e)}`, e);
   }
   return idx;
+}
+
+const PR_SET_NAME = 15;
+
+/** Names the calling thread; on the main thread that is the process name `ps` and `top` show. */
+export function setThreadName(name: string): void {
+  const buf = cString(name.slice(0, 15));
+  const ptr = Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf));
+  libc().prctl(PR_SET_NAME, BigInt(ptr), 0n, 0n, 0n);
 }

@@ -29,6 +29,11 @@ export const LIBBPF_SYMBOLS = {
   bpf_program__fd: { parameters: ["pointer"], result: "i32" },
   bpf_program__autoload: { parameters: ["pointer"], result: "bool" },
   bpf_program__attach: { parameters: ["pointer"], result: "pointer" }, // -> bpf_link*
+  // (prog, pid_t pid, const char* binary_path, size_t func_offset, const bpf_uprobe_opts*)
+  bpf_program__attach_uprobe_opts: {
+    parameters: ["pointer", "i32", "buffer", "usize", "buffer"],
+    result: "pointer",
+  },
   bpf_program__attach_perf_event: { parameters: ["pointer", "i32"], result: "pointer" }, // (prog, pfd)
   bpf_program__attach_xdp: { parameters: ["pointer", "i32"], result: "pointer" }, // (prog, ifindex)
   bpf_link__destroy: { parameters: ["pointer"], result: "i32" },

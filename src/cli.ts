@@ -22,7 +22,8 @@ export interface Flags {
 export type Command =
   | { kind: "run"; flags: Flags }
   | { kind: "help" }
-  | { kind: "version" };
+  | { kind: "version" }
+  | { kind: "list"; configDir: string | null };
 
 /** A command-line mistake; main prints it with a hint and exits 1. */
 export class UsageError extends Error {
@@ -44,6 +45,11 @@ const FLAGS: FlagDoc[] = [
   },
   { name: "config.names", type: "string", help: "Comma separated names of configs to load" },
   { name: "config.check", type: "boolean", help: "Load and attach every config, then exit" },
+  {
+    name: "config.list",
+    type: "boolean",
+    help: "List the configs in --config.dir (default: the embedded examples), then exit",
+  },
   {
     name: "config.strict",
     type: "boolean",
@@ -124,6 +130,13 @@ export function parseCommandLine(argv: string[]): Command {
   }
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
+  if (values["config.list"] === true) {
+    const dirs = values["config.dir"];
+    return {
+      kind: "list",
+      configDir: Array.isArray(dirs) && dirs.length > 0 ? dirs[dirs.length - 1]! : null,
+    };
+  }
 
   // A repeated string flag keeps its last value, as kingpin does; config.names accumulates.
   const str = (name: string): string | null => {

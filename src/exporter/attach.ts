@@ -5,7 +5,19 @@
 
 import { type BpfLink, type BpfProgram } from "../../ffi/libbpf.ts";
 import { closePerfEvent, onlineCpus, openPerfEvent, type PerfEventSpec } from "../../ffi/perf.ts";
-import { interfaceIndex } from "../../ffi/libc.ts";
+import {
+  interfaceIndex,
+  POST_ATTACH_FUNCTION,
+  POST_ATTACH_LIBRARY,
+  processId,
+} from "../../ffi/libc.ts";
+
+/**
+ * Upstream's init hook: programs in this section run once, right after every config is attached.
+ * A Deno binary has no `post_attach_mark` symbol, so the uprobe goes on a libc function for this
+ * process only, which the exporter calls once (see firePostAttachMark).
+ */
+const POST_ATTACH_SECTION = /^uprobe\/\/proc\/self\/exe:post_attach_mark$/;
 
 /** Parses the part after `perf_event/`; throws SyntaxError naming the bad item. */
 export function parsePerfEventSection(spec: string): PerfEventSpec {
@@ -63,6 +75,9 @@ export function attachProgram(program: BpfProgram): BpfLink[] {
   const sec = program.section;
   if (sec.startsWith("perf_event/")) {
     return attachPerfEvents(program, parsePerfEventSection(sec.slice("perf_event/".length)));
+  }
+  if (POST_ATTACH_SECTION.test(sec)) {
+    return [program.attachUprobe(POST_ATTACH_LIBRARY, POST_ATTACH_FUNCTION, processId())];
   }
   if (sec.startsWith("xdp/")) {
     return [program.attachXdp(interfaceIndex(sec.slice("xdp/".length)))];

@@ -5,6 +5,7 @@
  */
 
 import type { BpfMap } from "../../ffi/libbpf.ts";
+import { firePostAttachMark } from "../../ffi/libc.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
 import type { DecoderContext } from "../decoders/types.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
@@ -118,6 +119,7 @@ export class Exporter {
       this.close();
       throw e;
     }
+    firePostAttachMark();
     this.#active = true;
   }
 

@@ -103,3 +103,15 @@ kernelTest("/maps is not served without --debug", async () => {
     assert.equal(await ex.stop(), 0);
   }
 });
+
+kernelTest("uprobe//proc/self/exe:post_attach_mark programs run once after attach", async () => {
+  const ex = await startExporter(["--config.dir", EVENTS, "--config.names", "post_attach"]);
+  try {
+    const first = parseExposition(await scrape(`${ex.url}/metrics`));
+    assert.equal(first.get("ebpf_exporter_post_attach_runs"), 1);
+    const again = parseExposition(await scrape(`${ex.url}/metrics`));
+    assert.equal(again.get("ebpf_exporter_post_attach_runs"), 1, "scrapes do not fire it");
+  } finally {
+    assert.equal(await ex.stop(), 0, ex.stderr());
+  }
+});

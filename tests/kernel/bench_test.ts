@@ -1,0 +1,61 @@
+/**
+ * The benchmarks run end to end in their short mode, so they never rot. Their figures are
+ * printed, never asserted; only facts that do not depend on timing are checked.
+ */
+
+import assert from "node:assert/strict";
+import { kernelTest, ROOT } from "./harness.ts";
+
+const PERMS = [
+  "--allow-ffi",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+];
+
+/** Runs `bench/main.ts ARGS --short --out FILE` and returns the JSON it wrote. */
+async function runBench(args: string[]): Promise<Record<string, unknown>> {
+  const out = await Deno.makeTempFile({ prefix: "ebpf-exporter-bench-", suffix: ".json" });
+  try {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...PERMS, `${ROOT}/bench/main.ts`, ...args, "--short", "--out", out],
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    return JSON.parse(await Deno.readTextFile(out));
+  } finally {
+    await Deno.remove(out).catch(() => {});
+  }
+}
+
+kernelTest("the scrape bench runs in short mode and the exporter matches the C floor", async () => {
+  const json = await runBench([]);
+  const results = json.results as {
+    sizes: Array<{ keys: number; identical: boolean; ours: { wall: { n: number } } }>;
+    histogram: { identical: boolean };
+    soak: { scrapes: number };
+  };
+  assert.equal((json.meta as { mode: string }).mode, "short");
+  assert.deepEqual(results.sizes.map((s) => s.keys), [1000, 10000]);
+  // The exporter's family text equals what the independent C floor writes, byte for byte.
+  for (const s of results.sizes) assert.equal(s.identical, true, `${s.keys} keys`);
+  assert.equal(results.histogram.identical, true, "histogram");
+  assert.equal(results.soak.scrapes, 200);
+  assert.ok(Array.isArray(json.targets));
+});
+
+kernelTest("the probe overhead bench runs in short mode and every probe fires", async () => {
+  const json = await runBench(["overhead"]);
+  const plan = json.plan as { iterations: number; repeats: number };
+  const rows = json.rows as Array<{ probe: string; weight: string; hits: number | null }>;
+  assert.equal(rows.length, 13);
+  for (const r of rows.filter((r) => r.weight === "count")) {
+    // The counting program saw every loop iteration of the loop's own pid (and for the
+    // sys_enter hooks, the loop's other system calls too).
+    assert.ok((r.hits ?? 0) >= plan.iterations * plan.repeats, `${r.probe}: ${r.hits} hits`);
+  }
+});
