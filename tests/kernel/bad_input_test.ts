@@ -1,16 +1,13 @@
 /** Bad input: one clear message, a non-zero exit, and no BPF program left loaded. */
 
 import assert from "node:assert/strict";
-import { kernelTest, ROOT, runExporter } from "./harness.ts";
+import { kernelTest, loadedPrograms, ROOT, runExporter } from "./harness.ts";
 
 const FIXTURE_OBJ = `${ROOT}/tests/fixtures/bpf/badmaps.bpf.o`;
 const FIXTURE_PROG = "badmaps_fixture"; // bpftool shows names cut to 15 characters
 
 async function fixtureProgramsLoaded(): Promise<number> {
-  const out = await new Deno.Command("bpftool", { args: ["-j", "prog", "list"], stdout: "piped" })
-    .output();
-  const list = JSON.parse(new TextDecoder().decode(out.stdout)) as Array<{ name?: string }>;
-  return list.filter((p) => p.name?.startsWith(FIXTURE_PROG)).length;
+  return (await loadedPrograms()).filter((p) => p.name?.startsWith(FIXTURE_PROG)).length;
 }
 
 function counterYaml(name: string, labels: string): string {

@@ -6,26 +6,13 @@ import { findCgroup2Root } from "../../src/exporter/host.ts";
 import {
   kernelTest,
   parseExposition,
+  programMapEntries,
   reportedProgramIds,
   ROOT,
   scrape,
   sh,
   startExporter,
 } from "./harness.ts";
-
-async function mapKeys(progId: number, name: string): Promise<bigint[]> {
-  const json = async (args: string[]) => JSON.parse(await sh("bpftool", ["-j", ...args]));
-  const prog = await json(["prog", "show", "id", String(progId)]) as { map_ids: number[] };
-  for (const id of prog.map_ids) {
-    const info = await json(["map", "show", "id", String(id)]) as { name: string };
-    if (!name.startsWith(info.name)) continue;
-    const entries = await json(["map", "dump", "id", String(id)]) as Array<{ key: string[] }>;
-    return entries.map((e) =>
-      e.key.reduceRight((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n)
-    );
-  }
-  throw new Error(`map ${name} not found`);
-}
 
 async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -54,13 +41,13 @@ kernelTest("cgroup_id_map tracks matching cgroups as they come and go", async ()
     await sh("mkdir", [dir]);
     const inode = readDirViaLibc(top).find((e) => e.name === "match-me")!.inode;
     const present = await waitFor(
-      async () => (await mapKeys(progId, "test_cgroup_ids")).includes(inode),
+      async () => (await programMapEntries(progId, "test_cgroup_ids")).has(inode),
       1000,
     );
     assert.ok(present, `cgroup ${inode} in the map within a second`);
     await sh("rmdir", [dir]);
     const gone = await waitFor(
-      async () => !(await mapKeys(progId, "test_cgroup_ids")).includes(inode),
+      async () => !(await programMapEntries(progId, "test_cgroup_ids")).has(inode),
       1000,
     );
     assert.ok(gone, `cgroup ${inode} removed from the map within a second`);

@@ -162,12 +162,46 @@ export function reportedProgramIds(text: string): number[] {
   return ids;
 }
 
-/** Ids of every BPF program loaded in the kernel right now (bpftool). */
+/** Runs `bpftool -j ARGS` and parses its JSON answer. */
+export async function bpftool<T>(args: string[]): Promise<T> {
+  return JSON.parse(await sh("bpftool", ["-j", ...args])) as T;
+}
+
+/** Every BPF program loaded in the kernel right now. */
+export function loadedPrograms(): Promise<Array<{ id: number; name?: string }>> {
+  return bpftool(["prog", "list"]);
+}
+
+/** Ids of every BPF program loaded in the kernel right now. */
 export async function loadedProgramIds(): Promise<Set<number>> {
-  const out = await new Deno.Command("bpftool", { args: ["-j", "prog", "list"], stdout: "piped" })
-    .output();
-  const list = JSON.parse(new TextDecoder().decode(out.stdout)) as Array<{ id: number }>;
-  return new Set(list.map((p) => p.id));
+  return new Set((await loadedPrograms()).map((p) => p.id));
+}
+
+function littleEndian(bytes: string[]): bigint {
+  return bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n);
+}
+
+/**
+ * Entries (key → value as little-endian integers) of the map called `name` that program
+ * `progId` uses; the kernel keeps only the first 15 bytes of map names.
+ */
+export async function programMapEntries(
+  progId: number,
+  name: string,
+): Promise<Map<bigint, bigint>> {
+  const prog = await bpftool<{ map_ids: number[] }>(["prog", "show", "id", String(progId)]);
+  for (const id of prog.map_ids) {
+    const info = await bpftool<{ name: string }>(["map", "show", "id", String(id)]);
+    if (!name.startsWith(info.name)) continue;
+    const entries = await bpftool<Array<{ key: string[]; value: string[] }>>([
+      "map",
+      "dump",
+      "id",
+      String(id),
+    ]);
+    return new Map(entries.map((e) => [littleEndian(e.key), littleEndian(e.value)]));
+  }
+  throw new Error(`map "${name}" not found among the maps of program ${progId}`);
 }
 
 /** Makes the kernel start timers: short sleeps in a child process. */

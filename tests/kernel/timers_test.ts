@@ -8,37 +8,12 @@ import {
   kernelTest,
   loadedProgramIds,
   parseExposition,
+  programMapEntries,
   reportedProgramIds,
   ROOT,
   scrape,
   startExporter,
 } from "./harness.ts";
-
-interface MapDump {
-  key: string[];
-  value: string[];
-}
-
-/** Every map entry of the timers map (found through the program id) as address → count. */
-async function dumpTimersMap(progId: number): Promise<Map<bigint, number>> {
-  const run = async (args: string[]) =>
-    JSON.parse(
-      new TextDecoder().decode(
-        (await new Deno.Command("bpftool", { args: ["-j", ...args], stdout: "piped" }).output())
-          .stdout,
-      ),
-    );
-  const prog = await run(["prog", "show", "id", String(progId)]) as { map_ids: number[] };
-  for (const mapId of prog.map_ids) {
-    const info = await run(["map", "show", "id", String(mapId)]) as { name: string };
-    if (!"timer_starts_total".startsWith(info.name)) continue; // kernel cuts names to 15 bytes
-    const entries = await run(["map", "dump", "id", String(mapId)]) as MapDump[];
-    const le = (bytes: string[]) =>
-      bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(parseInt(b, 16)), 0n);
-    return new Map(entries.map((e) => [le(e.key), Number(le(e.value))]));
-  }
-  throw new Error(`timers map not found among maps of program ${progId}`);
-}
 
 /** Exact address → symbol from /proc/kallsyms. */
 function kallsyms(): Map<bigint, string> {
@@ -65,7 +40,7 @@ kernelTest("timers example exports real counters that match the kernel map", asy
     assert.equal(a.get('ebpf_exporter_enabled_configs{name="timers"}'), 1);
     assert.equal(a.get('ebpf_exporter_decoder_errors_total{config="timers"}'), 0);
 
-    const dump = await dumpTimersMap(ids[0]!);
+    const dump = await programMapEntries(ids[0]!, "timer_starts_total");
     await causeTimers();
     const second = await scrape(`${ex.url}/metrics`);
     const b = parseExposition(second);
@@ -81,7 +56,7 @@ kernelTest("timers example exports real counters that match the kernel map", asy
     const bySymbol = new Map<string, number>();
     for (const [addr, n] of dump) {
       const name = syms.get(addr) ?? `unknown_addr:0x${addr.toString(16)}`;
-      bySymbol.set(name, (bySymbol.get(name) ?? 0) + n);
+      bySymbol.set(name, (bySymbol.get(name) ?? 0) + Number(n));
     }
     const [top, topCount] = [...bySymbol].sort((x, y) => y[1] - x[1])[0]!;
     const key = `ebpf_exporter_timer_starts_total{function="${top}"}`;
