@@ -20,7 +20,17 @@ async function runBench(args: string[]): Promise<Record<string, unknown>> {
   const out = await Deno.makeTempFile({ prefix: "ebpf-exporter-bench-", suffix: ".json" });
   try {
     const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--check", ...PERMS, `${ROOT}/bench/main.ts`, ...args, "--short", "--out", out],
+      args: [
+        "run",
+        "--quiet",
+        "--check",
+        ...PERMS,
+        `${ROOT}/bench/main.ts`,
+        ...args,
+        "--short",
+        "--out",
+        out,
+      ],
       stdin: "null",
       stdout: "inherit",
       stderr: "piped",

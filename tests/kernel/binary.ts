@@ -38,7 +38,7 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
     path,
     remove() {
       // Never recurse into a mount (a chroot's /proc or /sys) that is somehow still attached.
-      const mounts = Deno.readTextFileSync("/proc/self/mountinfo").split("\n")
+      const mounts = readProcFile("/proc/self/mountinfo").split("\n")
         .map((l) => l.split(" ")[4] ?? "")
         .filter((m) => m === path || m.startsWith(`${path}/`));
       for (const m of mounts.sort().reverse()) {
@@ -154,12 +154,16 @@ export function metricSum(text: string, name: string): number {
   return sum;
 }
 
+/** A /proc or /sys file's text, read by `cat` (Deno's fs API refuses /proc without -A). */
+export function readProcFile(path: string): string {
+  const out = new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+    .outputSync();
+  return new TextDecoder().decode(out.stdout);
+}
+
 /** A field of /proc/<pid>/status (`CapEff`, `VmRSS`, ...). */
 export function procStatus(pid: number | string, field: string): string | null {
-  const text = new TextDecoder().decode(
-    new Deno.Command("cat", { args: [`/proc/${pid}/status`], stdout: "piped" }).outputSync()
-      .stdout,
-  );
+  const text = readProcFile(`/proc/${pid}/status`);
   const m = new RegExp(`^${field}:\\s*(.*)$`, "m").exec(text);
   return m ? m[1]!.trim() : null;
 }

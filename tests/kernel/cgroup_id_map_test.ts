@@ -57,3 +57,36 @@ kernelTest("cgroup_id_map tracks matching cgroups as they come and go", async ()
     await sh("rmdir", [top]).catch(() => {});
   }
 });
+
+kernelTest(
+  "cgroup_id_map of type cgrp_storage marks matching cgroups for the program",
+  async () => {
+    const root = findCgroup2Root();
+    const top = `${root}/ebpf-exporter-test-${Deno.pid}`;
+    const marked = `${top}/marked`;
+    const other = `${top}/other`;
+    await sh("mkdir", ["-p", marked, other]);
+    const ex = await startExporter([
+      "--config.dir",
+      `${ROOT}/tests/fixtures/events`,
+      "--config.names",
+      "cgroup_storage",
+    ]);
+    const metric = "ebpf_exporter_marked_syscalls_total";
+    // A shell that moves itself into a cgroup, then makes syscalls there.
+    const runIn = (dir: string) =>
+      sh("sh", ["-c", `echo $$ > ${dir}/cgroup.procs && for i in 1 2 3 4 5; do /bin/true; done`]);
+    try {
+      await new Promise((r) => setTimeout(r, 700)); // one rescan period and then some
+      await runIn(other);
+      const a = parseExposition(await scrape(`${ex.url}/metrics`)).get(metric) ?? -1;
+      assert.equal(a, 0, "syscalls outside marked cgroups are not counted");
+      await runIn(marked);
+      const b = parseExposition(await scrape(`${ex.url}/metrics`)).get(metric) ?? -1;
+      assert.ok(b > 0, `syscalls in the marked cgroup counted: ${b}`);
+    } finally {
+      assert.equal(await ex.stop(), 0, ex.stderr());
+      for (const d of [marked, other, top]) await sh("rmdir", [d]).catch(() => {});
+    }
+  },
+);
