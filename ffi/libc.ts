@@ -13,6 +13,9 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" }, // int*
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
   getpid: { parameters: [], result: "i32" },
+  fanotify_init: { parameters: ["u32", "u32"], result: "i32" }, // (unsigned flags, unsigned event_f_flags)
+  // (int fd, unsigned flags, uint64_t mask, int dirfd, const char* path)
+  fanotify_mark: { parameters: ["i32", "u32", "u64", "i32", "buffer"], result: "i32" },
   ctermid: { parameters: ["pointer"], result: "pointer" }, // (char*): pure, no syscalls
   access: { parameters: ["buffer", "i32"], result: "i32" }, // (const char*, int mode)
   capget: { parameters: ["buffer", "buffer"], result: "i32" }, // (cap_user_header_t, cap_user_data_t)
@@ -167,6 +170,64 @@ export const POST_ATTACH_FUNCTION = "ctermid";
 /** Fires uprobes attached to POST_ATTACH_FUNCTION for this process. */
 export function firePostAttachMark(): void {
   libc().ctermid(null);
+}
+
+const FAN_CLOEXEC = 0x1;
+const FAN_NONBLOCK = 0x2;
+const FAN_REPORT_DFID_NAME = 0xc00;
+const FAN_MARK_ADD = 0x1;
+const FAN_MARK_FILESYSTEM = 0x100;
+const FAN_CREATE = 0x100n;
+const FAN_DELETE = 0x200n;
+const FAN_ONDIR = 0x40000000n;
+const AT_FDCWD = -100;
+
+/**
+ * Watches a whole filesystem for directories being created or deleted (fanotify). Only tells
+ * that something changed; callers rescan. `open` returns null where the kernel or the
+ * filesystem does not support it (cgroupfs needs kernel 6.6+).
+ */
+export class DirectoryChangeWatch {
+  #fd: number;
+  #buf = new Uint8Array(8192);
+
+  private constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** Starts watching the filesystem that holds `path`; null with the reason when unsupported. */
+  static open(path: string): { watch: DirectoryChangeWatch | null; reason: string } {
+    const fd = libc().fanotify_init(FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME, 0);
+    if (fd < 0) return { watch: null, reason: `fanotify_init: ${errnoText(errno())}` };
+    const mask = FAN_CREATE | FAN_DELETE | FAN_ONDIR;
+    if (
+      libc().fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, mask, AT_FDCWD, cString(path)) <
+        0
+    ) {
+      const reason = `fanotify_mark "${path}": ${errnoText(errno())}`;
+      libc().close(fd);
+      return { watch: null, reason };
+    }
+    return { watch: new DirectoryChangeWatch(fd), reason: "" };
+  }
+
+  /** Reads every pending event without blocking; true when there was at least one. */
+  drain(): boolean {
+    let any = false;
+    while (
+      this.#fd >= 0 && Number(libc().read(this.#fd, this.#buf, BigInt(this.#buf.length))) > 0
+    ) {
+      any = true;
+    }
+    return any;
+  }
+
+  /** Stops watching. Idempotent. */
+  close(): void {
+    if (this.#fd < 0) return;
+    libc().close(this.#fd);
+    this.#fd = -1;
+  }
 }
 
 /** Closes a raw file descriptor (Deno 2 has no API for fds it did not open). */

@@ -1,12 +1,13 @@
 /**
  * `cgroup_id_map`: keeps a BPF map holding the ids of cgroups whose path matches the config's
- * regexps, so programs can filter by cgroup. The tree is rescanned on a timer (fanotify is not
- * used yet); additions and removals are applied as differences.
+ * regexps, so programs can filter by cgroup. Where fanotify works on the cgroup filesystem, a
+ * created or deleted directory triggers a rescan within 100 ms (plus a slow safety rescan);
+ * elsewhere the tree is rescanned every 500 ms. Changes are applied as differences.
  */
 
 import type { BpfMap } from "../../ffi/libbpf.ts";
 import { MapType } from "../../ffi/libbpf.ts";
-import { closeFd, openDirectory, readDirViaLibc } from "../../ffi/libc.ts";
+import { closeFd, DirectoryChangeWatch, openDirectory, readDirViaLibc } from "../../ffi/libc.ts";
 import type { CgroupIdMapConfig } from "../config/types.ts";
 
 /** Every cgroup directory under root as path → id (the directory's inode). */
@@ -38,7 +39,8 @@ export class CgroupIdMap {
   #root: string;
   #patterns: RegExp[];
   #present = new Map<string, bigint>(); // path → id currently in the map
-  #timer: ReturnType<typeof setInterval> | null = null;
+  #timers: Array<ReturnType<typeof setInterval>> = [];
+  #watch: DirectoryChangeWatch | null = null;
 
   /** Checks the map's layout; throws naming expected and actual sizes. */
   constructor(map: BpfMap, conf: CgroupIdMapConfig, root: string) {
@@ -99,16 +101,27 @@ export class CgroupIdMap {
     }
   }
 
-  /** Syncs now and then every intervalMs. */
-  start(intervalMs: number): void {
+  /** Syncs now, then on changes (fanotify) or every 500 ms; returns how it keeps in sync. */
+  start(): string {
+    const { watch, reason } = DirectoryChangeWatch.open(this.#root);
+    this.#watch = watch;
     this.sync();
-    this.#timer = setInterval(() => this.sync(), intervalMs);
+    if (watch !== null) {
+      this.#timers.push(setInterval(() => {
+        if (watch.drain()) this.sync();
+      }, 100));
+      this.#timers.push(setInterval(() => this.sync(), 30_000));
+      return "fanotify";
+    }
+    this.#timers.push(setInterval(() => this.sync(), 500));
+    return `rescans every 500 ms (${reason})`;
   }
 
-  /** Stops the rescans. Idempotent. */
+  /** Stops watching and rescanning. Idempotent. */
   stop(): void {
-    if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
+    for (const t of this.#timers.splice(0)) clearInterval(t);
+    this.#watch?.close();
+    this.#watch = null;
   }
 }
 

@@ -40,8 +40,6 @@ export class Slicer {
     this.#start = performance.now();
   }
 }
-// Rescans keep cgroup_id_map within half a second of the cgroup tree.
-const CGROUP_RESCAN_MS = 500;
 
 /** Exporter-wide options. */
 export interface ExporterOptions {
@@ -176,7 +174,8 @@ export class Exporter {
         );
       }
       const c = new CgroupIdMap(map, conf, this.#opts.cgroupRoot);
-      c.start(CGROUP_RESCAN_MS);
+      const how = c.start();
+      log(`Keeping cgroup_id_map "${conf.name}" of config "${loaded.config.name}" in sync: ${how}`);
       this.#cgroupMaps.push(c);
     }
     if (this.#perf.length > 0) {
