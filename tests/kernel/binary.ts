@@ -95,9 +95,10 @@ export async function startCommand(
       return status.code;
     })();
   const deadline = Date.now() + (opts.timeoutMs ?? 30000);
-  let exited: Deno.CommandStatus | null = null;
-  child.status.then((s) => exited = s);
+  const state: { exited: Deno.CommandStatus | null } = { exited: null };
+  child.status.then((s) => state.exited = s);
   while (!/Listening on /.test(text)) {
+    const exited = state.exited;
     if (exited !== null || Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -1,0 +1,214 @@
+/**
+ * Least privilege in the single binary: --capabilities.keep after attach, reads limited to the
+ * config dir with a clear error (never a prompt) for anything else, and sd_notify messages.
+ */
+
+import assert from "node:assert/strict";
+import { causeTimers, kernelTest, scrape, sh } from "./harness.ts";
+import {
+  buildBinary,
+  freePort,
+  metricSum,
+  procStatus,
+  readProcFile,
+  runWithin,
+  startCommand,
+  tempDir,
+} from "./binary.ts";
+
+const TIMERS = "ebpf_exporter_timer_starts_total";
+const EXAMPLES = new URL("../../examples", import.meta.url).pathname;
+
+function copyTimers(dir: string): void {
+  Deno.mkdirSync(dir, { recursive: true });
+  for (const f of ["timers.yaml", "timers.bpf.o"]) {
+    Deno.copyFileSync(`${EXAMPLES}/${f}`, `${dir}/${f}`);
+  }
+}
+
+/** CapEff of each thread (Deno's fs API cannot list /proc, so `ls` does). */
+async function threadCapEffs(pid: number): Promise<string[]> {
+  const tids = (await sh("ls", [`/proc/${pid}/task`])).split("\n").filter((t) => t !== "");
+  return tids.map((tid) =>
+    /^CapEff:\s*(\S+)$/m.exec(readProcFile(`/proc/${pid}/task/${tid}/status`))?.[1] ?? "gone"
+  ).filter((c) => c !== "gone");
+}
+
+kernelTest(
+  "--capabilities.keep=none keeps counters advancing and leaves every thread without capabilities",
+  async () => {
+    const bin = await buildBinary();
+    const port = freePort();
+    const running = await startCommand([
+      "env",
+      "-i",
+      bin,
+      "--config.names",
+      "timers",
+      "--capabilities.keep=none",
+      `--web.listen-address=127.0.0.1:${port}`,
+    ], port);
+    try {
+      await causeTimers();
+      const first = metricSum(await scrape(`${running.url}/metrics`), TIMERS);
+      await causeTimers();
+      const second = metricSum(await scrape(`${running.url}/metrics`), TIMERS);
+      assert.ok(first > 0 && second > first, `counters did not advance: ${first} -> ${second}`);
+      assert.equal(procStatus(running.pid, "CapEff"), "0000000000000000");
+      assert.equal(procStatus(running.pid, "CapPrm"), "0000000000000000");
+      const threads = await threadCapEffs(running.pid);
+      assert.ok(threads.length > 1, "expected several threads");
+      assert.deepEqual(threads.filter((c) => c !== "0000000000000000"), []);
+      assert.match(running.log(), /Started with capabilities: "=ep/);
+      assert.match(running.log(), /Dropped capabilities to "="/);
+    } finally {
+      await running.stop();
+    }
+  },
+);
+
+kernelTest("--capabilities.keep with a list keeps exactly those capabilities", async () => {
+  const bin = await buildBinary();
+  const port = freePort();
+  const running = await startCommand([
+    "env",
+    "-i",
+    bin,
+    "--config.names",
+    "timers",
+    "--capabilities.keep=cap_bpf,CAP_PERFMON",
+    `--web.listen-address=127.0.0.1:${port}`,
+  ], port);
+  try {
+    // CAP_PERFMON is bit 38, CAP_BPF bit 39.
+    assert.equal(procStatus(running.pid, "CapEff"), "000000c000000000");
+    assert.match(running.log(), /Dropped capabilities to "cap_perfmon,cap_bpf=ep"/);
+    assert.ok(metricSum(await scrape(`${running.url}/metrics`), TIMERS) >= 0);
+  } finally {
+    await running.stop();
+  }
+});
+
+kernelTest("an unknown capability name is a clear error with exit code 1", async () => {
+  const bin = await buildBinary();
+  const { code, out } = await runWithin(
+    ["env", "-i", bin, "--config.names", "timers", "--capabilities.keep=cap_bpf,cap_nope"],
+    30000,
+  );
+  assert.equal(code, 1, out);
+  assert.match(out, /unknown capability "cap_nope"/);
+  assert.doesNotMatch(out, /Listening on/);
+});
+
+kernelTest(
+  "a --config.dir anywhere is readable, a file outside it is a clear error and never a prompt",
+  async () => {
+    const bin = await buildBinary();
+    const dir = tempDir("ebpf-exporter-perm-");
+    try {
+      copyTimers(`${dir.path}/granted`);
+      copyTimers(`${dir.path}/elsewhere`);
+      const ok = await runWithin(
+        [
+          "env",
+          "-i",
+          bin,
+          "--config.dir",
+          `${dir.path}/granted`,
+          "--config.names",
+          "timers",
+          "--config.check",
+        ],
+        60000,
+        { cwd: "/" },
+      );
+      assert.equal(ok.code, 0, ok.out);
+      assert.match(ok.out, /Config check successful/);
+
+      const denied = await runWithin(
+        [
+          "env",
+          "-i",
+          bin,
+          `--config.dir=${dir.path}/granted`,
+          "--config.names",
+          "../elsewhere/timers",
+          "--config.check",
+        ],
+        30000,
+        { cwd: "/" },
+      );
+      assert.equal(denied.code, 1, denied.out);
+      assert.match(denied.out, /elsewhere\/timers\.yaml/);
+      assert.match(denied.out, /not permitted.*may read only --config\.dir/);
+      assert.doesNotMatch(denied.out, /Allow\?|\[y\/n|run again with/);
+
+      const proc = await runWithin(
+        ["env", "-i", bin, "--config.dir=/proc/self", "--config.names", "x"],
+        30000,
+      );
+      assert.equal(proc.code, 1, proc.out);
+      assert.match(proc.out, /under \/proc and \/sys cannot be read/);
+    } finally {
+      dir.remove();
+    }
+  },
+);
+
+kernelTest("sd_notify messages reach NOTIFY_SOCKET: status, READY=1 and STOPPING=1", async () => {
+  const bin = await buildBinary();
+  const dir = tempDir("ebpf-exporter-notify-");
+  let receiver: Deno.ChildProcess | null = null;
+  let running;
+  try {
+    const recv = `${dir.path}/receiver`;
+    await sh("gcc", [
+      "-O2",
+      "-o",
+      recv,
+      new URL("../fixtures/notify/receiver.c", import.meta.url).pathname,
+    ]);
+    const socket = `${dir.path}/notify.sock`;
+    receiver = new Deno.Command(recv, { args: [socket, "60"], stdout: "piped" }).spawn();
+    const reader = receiver.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let got = "";
+    while (!got.includes("bound\n")) got += (await reader.read()).value ?? "";
+    const port = freePort();
+    running = await startCommand([
+      "env",
+      "-i",
+      `NOTIFY_SOCKET=${socket}`,
+      bin,
+      "--config.names",
+      "timers",
+      `--web.listen-address=127.0.0.1:${port}`,
+    ], port);
+    await running.stop();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += value;
+    }
+    const lines = got.trim().split("\n");
+    assert.deepEqual(lines, [
+      "bound",
+      "STATUS=parsing config...",
+      "STATUS=creating exporter...",
+      "STATUS=attaching configs...",
+      "STATUS=ready with 1 configs",
+      "READY=1",
+      "STOPPING=1",
+    ]);
+    assert.equal((await receiver.status).code, 0);
+    receiver = null;
+  } finally {
+    await running?.stop();
+    if (receiver !== null) {
+      try {
+        receiver.kill("SIGKILL");
+      } catch { /* gone */ }
+      await receiver.status;
+    }
+    dir.remove();
+  }
+});
