@@ -1,0 +1,287 @@
+/** Turns bench results into the console tables and the target verdicts stored in the JSON. */
+
+import type { OverheadResults } from "./overhead.ts";
+import type { ProfileResults } from "./profile_suite.ts";
+import type { ScrapeResults } from "./scrape_suite.ts";
+import { formatTable } from "./table.ts";
+
+/** One target of issue 5 and whether this run met it (null: not measured in this mode). */
+export interface TargetVerdict {
+  target: string;
+  value: string;
+  met: boolean | null;
+}
+
+const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+const x = (v: number) => `${v.toFixed(2)}×`;
+
+/** The issue's targets evaluated on a scrape run. */
+export function scrapeTargets(r: ScrapeResults): TargetVerdict[] {
+  const at = (k: number) => r.sizes.find((s) => s.keys === k) ?? null;
+  const k100 = at(100000);
+  const m1 = at(1000000);
+  const out: TargetVerdict[] = [];
+  out.push(
+    k100
+      ? {
+        target: "100k-key scrape ≤ 1.5× the C floor",
+        value: `${x(k100.oursOverFloor)} (${ms(k100.ours.wall.median)} vs ${
+          ms(k100.floor.wall.median)
+        })`,
+        met: k100.oursOverFloor <= 1.5,
+      }
+      : { target: "100k-key scrape ≤ 1.5× the C floor", value: "not run", met: null },
+  );
+  out.push(
+    k100
+      ? {
+        target: "100k-key scrape ≥ 6× faster than our per-key path",
+        value: `${x(k100.readModes.scrapeSpeedup)} whole path, ${
+          x(k100.readModes.readSpeedup)
+        } map read alone`,
+        met: k100.readModes.scrapeSpeedup >= 6,
+      }
+      : {
+        target: "100k-key scrape ≥ 6× faster than our per-key path",
+        value: "not run",
+        met: null,
+      },
+  );
+  out.push(
+    m1
+      ? {
+        target: "1M-key scrape < 1 s",
+        value: ms(m1.ours.wall.median),
+        met: m1.ours.wall.median < 1000,
+      }
+      : { target: "1M-key scrape < 1 s", value: "not run", met: null },
+  );
+  const e = r.encoder;
+  out.push({
+    target: "encoder ≥ 5× prom-client (counters)",
+    value: `${x(e.counters.ratio)} at ${e.counters.series.toLocaleString("en-US")} series`,
+    met: e.counters.ratio >= 5,
+  });
+  out.push({
+    target: "encoder ≥ 5× prom-client (exp2 histograms)",
+    value: `${x(e.histograms.ratio)} at ${e.histograms.series.toLocaleString("en-US")} series`,
+    met: e.histograms.ratio >= 5,
+  });
+  out.push({
+    target: `RSS growth < 5% from scrape 10 to ${r.soak.scrapes.toLocaleString("en-US")}`,
+    value: `${r.soak.growthPct.toFixed(1)}% (${r.soak.rssAt10MiB.toFixed(1)} → ${
+      r.soak.rssAtEndMiB.toFixed(1)
+    } MiB)`,
+    met: r.soak.growthPct < 5,
+  });
+  out.push({
+    target: `/ answered < 50 ms during a ${r.concurrent.keys.toLocaleString("en-US")}-key scrape`,
+    value: `${r.concurrent.landing.n} requests over ${r.concurrent.trials} scrapes: median ` +
+      `${ms(r.concurrent.landing.median)}, p90 ${ms(r.concurrent.landing.p90)}, ` +
+      `max ${ms(r.concurrent.landing.max)}`,
+    met: r.concurrent.landing.max < 50,
+  });
+  return out;
+}
+
+function verdicts(targets: TargetVerdict[]): string {
+  return formatTable(
+    "Targets (issue 5; figures are reported, never asserted)",
+    ["target", "this run", "met"],
+    targets.map((t) => [t.target, t.value, t.met === null ? "n/a" : t.met]),
+  );
+}
+
+/** The console report of a scrape run. */
+export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string {
+  const parts: string[] = [];
+  parts.push(formatTable(
+    "HTTP scrape of ebpf_exporter_bench_ops_total (HASH, u32+u32 key, uint + uint→static_map); " +
+      "ms per scrape; CPU ms per scrape; RSS MiB",
+    [
+      "keys",
+      "ours med",
+      "ours p90",
+      "n",
+      "ours CPU",
+      "ours RSS",
+      "floor med",
+      "floor p90",
+      "floor CPU",
+      "floor RSS",
+      "ours/floor",
+      "MB",
+      "same text",
+    ],
+    r.sizes.map((s) => [
+      s.keys.toLocaleString("en-US"),
+      s.ours.wall.median,
+      s.ours.wall.p90,
+      s.ours.wall.n,
+      s.ours.cpuMsPerScrape,
+      s.ours.memory.rssMiB,
+      s.floor.wall.median,
+      s.floor.wall.p90,
+      s.floor.cpuMsPerScrape,
+      s.floor.memory.rssMiB,
+      x(s.oursOverFloor),
+      s.ours.bytes / 1e6,
+      s.identical,
+    ]),
+  ));
+  parts.push(formatTable(
+    "Our scrape path in process, batch vs per-key map reads (median ms)",
+    [
+      "keys",
+      "batch read",
+      "per-key read",
+      "read speed-up",
+      "batch scrape",
+      "per-key scrape",
+      "scrape speed-up",
+      "batch non-read",
+    ],
+    r.sizes.map((s) => [
+      s.keys.toLocaleString("en-US"),
+      s.readModes.batchRead.median,
+      s.readModes.perKeyRead.median,
+      x(s.readModes.readSpeedup),
+      s.readModes.batchScrape.median,
+      s.readModes.perKeyScrape.median,
+      x(s.readModes.scrapeSpeedup),
+      s.readModes.batchNonReadMs,
+    ]),
+  ));
+  const h = r.histogram;
+  const g = r.gzip;
+  parts.push(formatTable(
+    "Other scrapes (ms)",
+    ["scrape", "ours med", "ours p90", "ours CPU", "floor med", "ours/floor", "same text"],
+    [
+      [
+        `histogram, ${h.series.toLocaleString("en-US")} series (${
+          h.keys.toLocaleString("en-US")
+        } keys)`,
+        h.ours.wall.median,
+        h.ours.wall.p90,
+        h.ours.cpuMsPerScrape,
+        h.floor.wall.median,
+        x(h.oursOverFloor),
+        h.identical,
+      ],
+      [
+        `counters, ${g.keys.toLocaleString("en-US")} keys, gzip`,
+        g.ours.wall.median,
+        g.ours.wall.p90,
+        g.ours.cpuMsPerScrape,
+        null,
+        null,
+        null,
+      ],
+    ],
+  ));
+  const e = r.encoder;
+  parts.push(formatTable(
+    "Encoder alone: src/encode/text.ts encodeText vs prom-client 15.1.3 registry.metrics() (ms)",
+    [
+      "families",
+      "series",
+      "ours med",
+      "prom-client med",
+      "ours/prom-client speed",
+      "ours series/s",
+    ],
+    [
+      [
+        "counters",
+        e.counters.series,
+        e.counters.ours.median,
+        e.counters.promClient.median,
+        x(e.counters.ratio),
+        e.counters.oursSeriesPerSec,
+      ],
+      [
+        "exp2 histograms",
+        e.histograms.series,
+        e.histograms.ours.median,
+        e.histograms.promClient.median,
+        x(e.histograms.ratio),
+        e.histograms.oursSeriesPerSec,
+      ],
+    ],
+  ));
+  parts.push(formatTable(
+    `Soak: ${r.soak.scrapes.toLocaleString("en-US")} scrapes of ${
+      r.soak.keys.toLocaleString("en-US")
+    } series (median ${ms(r.soak.wall.median)})`,
+    ["after scrape", "VmRSS MiB"],
+    r.soak.rss.map(([i, v]) => [i.toLocaleString("en-US"), v]),
+  ));
+  parts.push(formatTable(
+    `GET / while a ${r.concurrent.keys.toLocaleString("en-US")}-key scrape runs`,
+    ["request", "n", "median ms", "p90 ms", "max ms"],
+    [
+      [
+        "/ (back to back)",
+        r.concurrent.landing.n,
+        r.concurrent.landing.median,
+        r.concurrent.landing.p90,
+        r.concurrent.landing.max,
+      ],
+      [
+        "/ slowest per scrape",
+        r.concurrent.worstPerScrape.n,
+        r.concurrent.worstPerScrape.median,
+        r.concurrent.worstPerScrape.p90,
+        r.concurrent.worstPerScrape.max,
+      ],
+      [
+        "/metrics (meanwhile)",
+        r.concurrent.scrape.n,
+        r.concurrent.scrape.median,
+        r.concurrent.scrape.p90,
+        r.concurrent.scrape.max,
+      ],
+    ],
+  ));
+  parts.push(verdicts(targets));
+  return parts.join("\n");
+}
+
+/** The console report of an overhead run. */
+export function overheadReport(r: OverheadResults): string {
+  return formatTable(
+    `Probe overhead: getpid() + a no-op call per iteration, ${
+      r.plan.iterations.toLocaleString("en-US")
+    } iterations × ${r.plan.repeats} (median ns per iteration)`,
+    ["probe", "weight", "ns/op", "min ns/op", "overhead ns", "overhead %", "hits (count)"],
+    r.rows.map((row) => [
+      row.probe,
+      row.weight,
+      row.error === null ? row.nsPerOp : `failed: ${row.error}`,
+      row.error === null ? row.minNsPerOp : null,
+      row.error === null ? row.overheadNs : null,
+      row.error === null ? (row.overheadNs / r.baseline.nsPerOp) * 100 : null,
+      row.hits,
+    ]),
+  );
+}
+
+/** The console report of a profiled run. */
+export function profileReport(r: ProfileResults): string {
+  const pct = (v: number) => `${((v / r.sampledMs) * 100).toFixed(1)}%`;
+  return [
+    formatTable(
+      `Exporter CPU profile: ${r.scrapes} scrapes of ${r.keys.toLocaleString("en-US")} keys ` +
+        `(median ${ms(r.wall.median)}), ${r.sampledMs.toFixed(0)} ms sampled; self time`,
+      ["area", "ms", "share"],
+      r.byArea.map(([k, v]) => [k, v, pct(v)]),
+    ),
+    formatTable(
+      "Top functions by self time",
+      ["function", "ms", "share"],
+      r.byFunction.slice(0, 20).map(([k, v]) => [k, v, pct(v)]),
+    ),
+    `Profile: ${r.profile} (open in Chrome DevTools or summarise with bench/profile.ts)\n`,
+  ].join("\n");
+}
