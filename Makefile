@@ -11,14 +11,16 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-I include/$(ARCH) -I bpf -I $(LIBBPF_DIR)/include \
 	-idirafter /usr/include/$(shell uname -m)-linux-gnu -idirafter /usr/include
 APT_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc
-TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2
+TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2 libcap2-bin
 EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)
 FIXTURE_SOURCES := $(wildcard tests/fixtures/*/*.bpf.c)
 FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
 PERMS := --allow-ffi --allow-net --allow-env --allow-read
+NATIVE_DIR := $(CURDIR)/build/native
+APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all deps deps-test deno libbpf examples fixtures test test-unit test-kernel verify run build clean
+.PHONY: all deps deps-test deno libbpf native examples fixtures test test-unit test-kernel verify run build clean
 
 all: examples
 
@@ -61,7 +63,22 @@ libbpf: $(LIBBPF_DIR)/libbpf_bundle.so
 $(LIBBPF_DIR)/libbpf_bundle.so: ffi/build-libbpf.sh
 	ffi/build-libbpf.sh
 
-examples: libbpf $(EXAMPLE_OBJECTS)
+examples: libbpf native $(EXAMPLE_OBJECTS)
+
+# The helper that applies --capabilities.keep to every thread (ffi/threadcaps.c).
+native: $(NATIVE_DIR)/libthreadcaps.so
+
+$(NATIVE_DIR)/libthreadcaps.so: ffi/threadcaps.c
+	@mkdir -p $(NATIVE_DIR)
+	gcc -O2 -Wall -Wextra -Werror -shared -fPIC -s -o $@ $<
+
+# The single-file binary: Deno + bundled app + libbpf + examples behind pack/launcher.c.
+build: ebpf_exporter
+
+ebpf_exporter: pack/launcher.c pack/build.sh main.ts deno.json $(APP_SOURCES) \
+		$(LIBBPF_DIR)/libbpf_bundle.so $(NATIVE_DIR)/libthreadcaps.so $(EXAMPLE_OBJECTS) \
+		$(wildcard examples/*.yaml) | deno
+	DENO=$(DENO) pack/build.sh $@
 
 fixtures: libbpf $(FIXTURE_OBJECTS)
 

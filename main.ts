@@ -1,7 +1,8 @@
 /** ebpf_exporter: flags → configs → exporter → server; nothing else. */
 
 import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
-import { isReadable, readFileViaLibc } from "./ffi/libc.ts";
+import { isReadable, readFileViaLibc, setThreadName } from "./ffi/libc.ts";
+import { SystemdNotifier } from "./ffi/notify.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
 import { CONTENT_TYPE_TEXT, encodeTextChunks } from "./src/encode/text.ts";
@@ -12,6 +13,20 @@ import { formatMapsJson, formatMapsText } from "./src/exporter/maps_dump.ts";
 import { configureLog, debug, log } from "./src/log.ts";
 import { serve } from "./src/server.ts";
 import { BUILD_INFO } from "./src/version.ts";
+import { applyKeep, CapabilityError, type KeepRequest, parseKeep } from "./src/capabilities.ts";
+import {
+  attachFailureHints,
+  gatherHostFacts,
+  loadFailureHints,
+  preflightWarnings,
+} from "./src/diagnose.ts";
+import {
+  checkEmbeddedNames,
+  configSource,
+  embeddedAssets,
+  explainSandboxError,
+  listConfigNames,
+} from "./src/embedded.ts";
 
 function versionText(libbpf: string): string {
   return [
@@ -19,6 +34,8 @@ function versionText(libbpf: string): string {
     `  build date:       ${BUILD_INFO.buildDate}`,
     `  deno version:     ${Deno.version.deno} (v8 ${Deno.version.v8})`,
     `  libbpf version:   ${libbpf}`,
+    ...(BUILD_INFO.libbpfSource ? [`  libbpf source:    ${BUILD_INFO.libbpfSource}`] : []),
+    `  packaging:        ${BUILD_INFO.packaging ?? "source checkout"}`,
     `  platform:         ${Deno.build.os}/${Deno.build.arch}`,
   ].join("\n") + "\n";
 }
@@ -51,14 +68,47 @@ async function main(argv: string[]): Promise<number> {
     console.log(versionText(libbpf));
     return 0;
   }
+  const assets = embeddedAssets();
+  if (cmd.kind === "list") {
+    const source = configSource(cmd.configDir, assets, defaultConfigDir());
+    try {
+      for (const name of listConfigNames(source, assets)) console.log(name);
+    } catch (e) {
+      console.error(`ebpf_exporter: error: cannot list configs: ${(e as Error).message}`);
+      return 1;
+    }
+    return 0;
+  }
   const flags = cmd.flags;
   configureLog({ timestamps: !flags.logNoTimestamps, debug: flags.debug });
+  // The binary runs as "memfd:ebpf_exporter"; ps and top should show the exporter's name.
+  if (assets !== null) setThreadName("ebpf_exporter");
+  let keep: KeepRequest;
+  try {
+    keep = parseKeep(flags.capabilitiesKeep);
+  } catch (e) {
+    log((e as Error).message);
+    return 1;
+  }
+  const notifier = new SystemdNotifier();
+  const notify = (message: string) => {
+    try {
+      notifier.notify(message);
+    } catch (e) {
+      log((e as Error).message);
+    }
+  };
 
   const started = performance.now();
+  notify("STATUS=parsing config...");
   let configs;
+  let readObject: (path: string) => Uint8Array | null = () => null;
   try {
-    const dir = flags.configDir ?? defaultConfigDir();
-    configs = loadConfigs(dir, parseConfigNames(flags.configNames));
+    const source = configSource(flags.configDir, assets, defaultConfigDir());
+    const names = parseConfigNames(flags.configNames);
+    if (source.embedded && assets !== null) checkEmbeddedNames(assets, names);
+    configs = loadConfigs(source.dir, names, source.fs);
+    readObject = source.readObject;
   } catch (e) {
     log(`Error parsing configs: ${(e as Error).message}`);
     return 1;
@@ -76,6 +126,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
+  const facts = gatherHostFacts();
+  for (const warning of preflightWarnings(facts)) log(warning);
+
   if (flags.btfPath !== null && !isReadable(flags.btfPath)) {
     log(`Cannot use --btf.path: could not find BTF file "${flags.btfPath}"`);
     return 1;
@@ -85,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   const cgroupRoot = findCgroup2Root();
   let kallsyms: Map<string, bigint> | null = null;
   if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
+  notify("STATUS=creating exporter...");
   let exporter: Exporter;
   try {
     exporter = new Exporter(configs, {
@@ -93,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
       skipCacheSize: flags.configSkipCacheSize,
       load: {
         ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
+        readObject,
         kernelAddresses: () =>
           kallsyms ??= parseKallsymsAddresses(
             new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
@@ -103,12 +158,23 @@ async function main(argv: string[]): Promise<number> {
     log((e as Error).message);
     return 1;
   }
+  notify("STATUS=attaching configs...");
   try {
     exporter.attachAll();
   } catch (e) {
-    log((e as Error).message);
+    const message = (e as Error).message;
+    const hints = loadFailureHints(message, facts, flags.btfPath);
+    log(hints.length > 0 ? `${message}; ${hints.join("; ")}` : message);
     return 1;
   }
+  const attachHints = new Set<string>();
+  for (const loaded of exporter.loaded) {
+    for (const p of loaded.programs) {
+      if (p.error === null) continue;
+      for (const h of attachFailureHints(p.program.section, p.error, facts)) attachHints.add(h);
+    }
+  }
+  for (const h of attachHints) log(`Some programs did not attach: ${h}`);
   log(
     `Started with ${configs.length} configs in ${Math.round(performance.now() - started)}ms`,
   );
@@ -119,18 +185,31 @@ async function main(argv: string[]): Promise<number> {
     exporter.close();
     return 1;
   }
+  if (!flags.configCheck) {
+    try {
+      exporter.startEventReaders();
+    } catch (e) {
+      log((e as Error).message);
+      exporter.close();
+      return 1;
+    }
+  }
+  // Privileged setup (attach, perf buffers, fanotify) is over: keep only what scrapes need.
+  try {
+    applyKeep(keep, log);
+  } catch (e) {
+    log(
+      e instanceof CapabilityError
+        ? e.message
+        : `Cannot drop capabilities: ${(e as Error).message}`,
+    );
+    exporter.close();
+    return 1;
+  }
   if (flags.configCheck) {
     exporter.close();
     log("Config check successful, exiting");
     return 0;
-  }
-
-  try {
-    exporter.startEventReaders();
-  } catch (e) {
-    log((e as Error).message);
-    exporter.close();
-    return 1;
   }
 
   const { hostname, port } = parseListenAddress(flags.listenAddress);
@@ -161,7 +240,11 @@ async function main(argv: string[]): Promise<number> {
       hostname,
       port,
       signal: abort.signal,
-      onListen: (addr) => log(`Listening on ${addr.hostname}:${addr.port}`),
+      onListen: (addr) => {
+        log(`Listening on ${addr.hostname}:${addr.port}`);
+        notify(`STATUS=ready with ${configs.length} configs`);
+        notify("READY=1");
+      },
     });
   } catch (e) {
     log(`Cannot listen on "${flags.listenAddress}": ${(e as Error).message}`);
@@ -172,6 +255,7 @@ async function main(argv: string[]): Promise<number> {
   const done = new Promise<number>((resolve) => {
     const stop = (sig: Deno.Signal) => {
       log(`Received signal: ${sig}`);
+      notify("STOPPING=1");
       const t0 = performance.now();
       exporter.close();
       log(`Detached in ${Math.round(performance.now() - t0)}ms`);
@@ -188,5 +272,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (e) {
+    const sandbox = explainSandboxError(e);
+    if (sandbox === null) throw e;
+    console.error(`ebpf_exporter: error: ${sandbox}`);
+    Deno.exit(1);
+  }
 }

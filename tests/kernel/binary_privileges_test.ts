@@ -212,3 +212,46 @@ kernelTest("sd_notify messages reach NOTIFY_SOCKET: status, READY=1 and STOPPING
     dir.remove();
   }
 });
+
+kernelTest("file capabilities on the binary let an unprivileged user run it", async () => {
+  const hasTools = await runWithin(["sh", "-c", "command -v setcap && command -v setpriv"], 5000);
+  if (hasTools.code !== 0) {
+    console.error("SKIP: setcap or setpriv is not installed (libcap2-bin, util-linux)");
+    return;
+  }
+  const bin = await buildBinary();
+  const dir = tempDir("ebpf-exporter-setcap-");
+  let running;
+  try {
+    Deno.chmodSync(dir.path, 0o755);
+    const copy = `${dir.path}/ebpf_exporter`;
+    Deno.copyFileSync(bin, copy);
+    Deno.chmodSync(copy, 0o755);
+    await sh("setcap", ["cap_bpf,cap_perfmon,cap_syslog+ep", copy]);
+    const port = freePort();
+    running = await startCommand(
+      [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "env",
+        "-i",
+        copy,
+        "--config.names",
+        "timers",
+        "--capabilities.keep=cap_syslog",
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      port,
+      { cwd: dir.path },
+    );
+    await causeTimers();
+    assert.ok(metricSum(await scrape(`${running.url}/metrics`), TIMERS) > 0);
+    assert.match(procStatus(running.pid, "Uid") ?? "", /^65534\s/);
+    assert.equal(procStatus(running.pid, "CapEff"), "0000000400000000"); // cap_syslog only
+  } finally {
+    await running?.stop();
+    dir.remove();
+  }
+});
