@@ -58,9 +58,16 @@ export function scrapeTargets(r: ScrapeResults): TargetVerdict[] {
   );
   const e = r.encoder;
   out.push({
-    target: "encoder ≥ 5× prom-client (counters)",
+    target: "encoder ≥ 5× prom-client (counters, no memos)",
     value: `${x(e.counters.ratio)} at ${e.counters.series.toLocaleString("en-US")} series`,
     met: e.counters.ratio >= 5,
+  });
+  out.push({
+    target: "encoder ≥ 5× prom-client (counters, memos kept)",
+    value: `${x(e.countersSteady.ratio)} at ${
+      e.countersSteady.series.toLocaleString("en-US")
+    } series`,
+    met: e.countersSteady.ratio >= 5,
   });
   out.push({
     target: "encoder ≥ 5× prom-client (exp2 histograms)",
@@ -199,6 +206,14 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
         e.counters.promClient.median,
         x(e.counters.ratio),
         e.counters.oursSeriesPerSec,
+      ],
+      [
+        "counters, memos kept",
+        e.countersSteady.series,
+        e.countersSteady.ours.median,
+        e.countersSteady.promClient.median,
+        x(e.countersSteady.ratio),
+        e.countersSteady.oursSeriesPerSec,
       ],
       [
         "exp2 histograms",

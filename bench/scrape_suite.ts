@@ -5,7 +5,12 @@
  */
 
 import type { Artifacts } from "./build.ts";
-import { compareCounters, compareHistograms, type EncoderFigures } from "./encoder.ts";
+import {
+  compareCounters,
+  compareCountersSteady,
+  compareHistograms,
+  type EncoderFigures,
+} from "./encoder.ts";
 import { ExporterProcess, type SamplePlan, type ScrapeFigures, timeScrapes } from "./exporter.ts";
 import { familyBlock, type FloorFigures, type FloorTarget, floorText, runFloor } from "./floor.ts";
 import { compareReadModes, InProcessExporter, type ReadModeFigures } from "./inprocess.ts";
@@ -115,7 +120,7 @@ export interface ScrapeResults {
   gzip: { keys: number; ours: ScrapeFigures };
   soak: SoakResult;
   concurrent: ConcurrentResult;
-  encoder: { counters: EncoderFigures; histograms: EncoderFigures };
+  encoder: { counters: EncoderFigures; countersSteady: EncoderFigures; histograms: EncoderFigures };
 }
 
 /** Things to stop or remove however the run ends; main.ts calls `run()` in its cleanup. */
@@ -274,6 +279,7 @@ export async function runScrapeSuite(
 
   say(`encoder against prom-client: ${plan.encoder.series.toLocaleString("en-US")} series`);
   const counters = await compareCounters(plan.encoder.series, plan.encoder.runs);
+  const countersSteady = await compareCountersSteady(plan.encoder.series, plan.encoder.runs);
   const histograms = await compareHistograms(plan.encoder.series, plan.encoder.runs);
 
   if (soakResult === null || concurrentResult === null || gzip === null) {
@@ -294,7 +300,7 @@ export async function runScrapeSuite(
     gzip,
     soak: soakResult,
     concurrent: concurrentResult,
-    encoder: { counters, histograms },
+    encoder: { counters, countersSteady, histograms },
   };
 }
 

@@ -2,9 +2,9 @@
 
 import { gzipSync } from "node:zlib";
 
-/** A scrape's exposition as text chunks, produced lazily as the client reads. */
+/** A scrape's exposition as UTF-8 chunks, produced lazily as the client reads. */
 export interface ChunkedBody {
-  chunks: Iterator<string>;
+  chunks: Iterator<Uint8Array<ArrayBuffer>>;
   contentType: string;
 }
 
@@ -39,7 +39,12 @@ function landingPage(path: string): string {
 // Below this size compression costs more than it saves.
 const GZIP_MIN_BYTES = 1024;
 
-function respond(req: Request, body: string, contentType: string, status = 200): Response {
+function respond(
+  req: Request,
+  body: string | Uint8Array<ArrayBuffer>,
+  contentType: string,
+  status = 200,
+): Response {
   const headers = new Headers({ "content-type": contentType, "vary": "accept-encoding" });
   if (body.length >= GZIP_MIN_BYTES && wantsGzip(req)) {
     headers.set("content-encoding", "gzip");
@@ -47,8 +52,6 @@ function respond(req: Request, body: string, contentType: string, status = 200):
   }
   return new Response(body, { status, headers });
 }
-
-const encoder = new TextEncoder();
 
 function wantsGzip(req: Request): boolean {
   return /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
@@ -60,19 +63,19 @@ function wantsGzip(req: Request): boolean {
  */
 function respondChunks(req: Request, body: ChunkedBody): Response {
   const first = body.chunks.next();
-  if (first.done) return respond(req, "", body.contentType);
+  if (first.done) return respond(req, new Uint8Array(0), body.contentType);
   const second = body.chunks.next();
   if (second.done) return respond(req, first.value, body.contentType);
   const pending = [first.value, second.value];
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       const next = pending.shift() ?? body.chunks.next();
-      if (typeof next === "string") {
-        controller.enqueue(encoder.encode(next));
+      if (next instanceof Uint8Array) {
+        controller.enqueue(next);
       } else if (next.done) {
         controller.close();
       } else {
-        controller.enqueue(encoder.encode(next.value));
+        controller.enqueue(next.value);
       }
     },
   });

@@ -8,7 +8,11 @@ const CT = "text/plain; version=0.0.4; charset=utf-8";
 const body = "# HELP x y\n# TYPE x counter\n" + "x 1\n".repeat(1000);
 const h = handler({
   telemetryPath: "/metrics",
-  metrics: () => Promise.resolve({ chunks: [body][Symbol.iterator](), contentType: CT }),
+  metrics: () =>
+    Promise.resolve({
+      chunks: [new TextEncoder().encode(body)][Symbol.iterator](),
+      contentType: CT,
+    }),
 });
 
 function bigFamily(n: number): ScalarFamily {

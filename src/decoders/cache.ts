@@ -2,14 +2,15 @@
  * Per-metric decode cache: raw key bytes → decoded label values, plus a skip cache of whole raw
  * keys whose decode was skipped.
  *
- * Memory bound. The value cache holds at most `maxEntries` entries (default 100,000); each costs
- * about the key length (keys are stored as one-byte-per-char strings) + the label value strings
- * + ~150 bytes of Map/array overhead, e.g. ~25 MB for 100,000 entries of a 16-byte key with two
- * short labels. Entries not looked up during `maxIdleScrapes` consecutive scrapes (default 5)
- * are dropped by `endScrape()`; when the cache is full, new results are simply not stored until
- * idle entries age out (storing would evict live entries and thrash on every scrape). The skip
- * cache holds at most `skipCacheSize` keys (`--config.skip-cache-size`, 0 = off), evicting the
- * least recently used.
+ * Memory bound. The value cache holds at most `maxEntries` raw keys (default 100,000, raised by
+ * `reserve()` to what the metric's map can hold). Raw keys live in a flat byte arena
+ * (`ByteKeyTable`); keys that decode to equal label values share one interned `LabelSet`, which
+ * also carries the encoder's rendered label text. Measured with a u32+u32 key and two short
+ * labels: about 330 bytes per cached key (330 MB for 1,000,000). Entries not looked up during
+ * `maxIdleScrapes` consecutive scrapes (default 5) are dropped by `endScrape()`; when the cache
+ * is full, new results are simply not stored until idle entries age out (storing would evict
+ * live entries and thrash on every scrape). The skip cache holds at most `skipCacheSize` keys
+ * (`--config.skip-cache-size`, 0 = off), evicting the least recently used.
  *
  * Differences from upstream, on purpose:
  * - results marked transient by a decoder (`unknown_cgroup_id:N`, `unknown_addr:…`, stacks with
@@ -21,8 +22,10 @@
  *   keys), and it is per metric, since the same bytes can mean different labels elsewhere.
  */
 
+import type { SeriesMemo } from "../encode/model.ts";
 import type { DecodeState } from "./types.ts";
 import type { LabelSetDecoding } from "./labels.ts";
+import { ByteKeyTable } from "./key_table.ts";
 import { byteString } from "./text.ts";
 
 /** Cache sizes; see the module comment for the memory they imply. */
@@ -47,8 +50,49 @@ export interface DecodeCacheStats {
   skipHits: number;
 }
 
+/**
+ * One decoded label tuple, shared by every raw key that decodes to it while cached. Its identity
+ * stands for its values: aggregation sums by identity instead of by a string built per row, and
+ * the encoder keeps its rendered text and its sort position from one scrape to the next.
+ */
+export class LabelSet implements SeriesMemo {
+  readonly labels: string[];
+  /** The collision-free string form of `labels` (see `labelKey`). */
+  readonly key: string;
+  /** Whether the cache holds this set (only interned sets are unique per label tuple). */
+  readonly interned: boolean;
+  rank = -1;
+  epoch = -1;
+  text: Uint8Array | undefined = undefined;
+  /** Aggregation pass that last saw this set, and where its sample went (see Aggregator). */
+  stamp = -1;
+  slot = -1;
+  /** Cached raw keys pointing here. */
+  refs = 0;
+
+  constructor(labels: string[], key: string, interned: boolean) {
+    this.labels = labels;
+    this.key = key;
+    this.interned = interned;
+  }
+}
+
+/**
+ * A collision-free key for the first `n` label values. Upstream joins with `|`, so `["a|b", "c"]`
+ * and `["a", "b|c"]` would merge; length prefixes make every distinct tuple a distinct key.
+ */
+export function labelKey(labels: readonly string[], n: number): string {
+  if (n === 1) return labels[0] ?? "";
+  let key = "";
+  for (let i = 0; i < n; i++) {
+    const v = labels[i] ?? "";
+    key += v.length + ":" + v;
+  }
+  return key;
+}
+
 interface Entry {
-  values: string[];
+  set: LabelSet;
   lastScrape: number;
 }
 
@@ -89,7 +133,11 @@ export class LruSet {
 export class DecodeCache {
   readonly stats: DecodeCacheStats = { hits: 0, misses: 0, skipHits: 0 };
   #decoder: LabelSetDecoding;
-  #entries = new Map<string, Entry>();
+  // One table per key length: a metric's keys almost always share one length.
+  #tables = new Map<number, ByteKeyTable<Entry>>();
+  #last: ByteKeyTable<Entry> | null = null;
+  #interned = new Map<string, LabelSet>();
+  #size = 0;
   #skips: LruSet;
   #maxEntries: number;
   #maxIdle: number;
@@ -103,9 +151,27 @@ export class DecodeCache {
     this.#maxIdle = Math.max(1, opts.maxIdleScrapes ?? DEFAULT_MAX_IDLE_SCRAPES);
   }
 
-  /** Number of cached label sets. */
+  /** Number of cached raw keys. */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
+  }
+
+  /** The hard cap on cached raw keys. */
+  get maxEntries(): number {
+    return this.#maxEntries;
+  }
+
+  /**
+   * Raises the hard cap to at least `n` (the number of keys the metric's map can hold): a map
+   * bigger than the cap would decode its excess keys afresh on every scrape.
+   */
+  reserve(n: number): void {
+    if (n <= this.#maxEntries) return;
+    this.#maxEntries = Math.floor(n);
+    this.#tables.clear();
+    this.#last = null;
+    this.#interned.clear();
+    this.#size = 0;
   }
 
   /** The skip cache (exposed for inspection). */
@@ -118,14 +184,30 @@ export class DecodeCache {
    * array is shared with the cache: do not modify it. Decode errors propagate uncached.
    */
   decode(key: Uint8Array): string[] | null {
-    const k = byteString(key);
-    const entry = this.#entries.get(k);
+    return this.lookup(key)?.labels ?? null;
+  }
+
+  /** Like `decode`, but returns the shared label set (`null` = skip the row). */
+  lookup(key: Uint8Array): LabelSet | null {
+    return this.lookupAt(key, 0, key.length);
+  }
+
+  /** `lookup` of the key at `buf[offset .. offset + length)`: no view needed on a hit. */
+  lookupAt(buf: Uint8Array, offset: number, length: number): LabelSet | null {
+    let table = this.#last;
+    if (table === null || table.keySize !== length) table = this.#table(length);
+    const entry = table.getAt(buf, offset, length);
     if (entry !== undefined) {
       entry.lastScrape = this.#scrape;
       this.stats.hits++;
-      return entry.values;
+      return entry.set;
     }
-    if (this.#skips.capacity > 0 && this.#skips.has(k)) {
+    return this.#miss(table, buf.subarray(offset, offset + length));
+  }
+
+  #miss(table: ByteKeyTable<Entry>, key: Uint8Array): LabelSet | null {
+    let k: string | null = null;
+    if (this.#skips.capacity > 0 && this.#skips.has(k = byteString(key))) {
       this.stats.skipHits++;
       return null;
     }
@@ -133,20 +215,50 @@ export class DecodeCache {
     const state = this.#state;
     state.transient = false;
     const values = this.#decoder.decode(key, state);
-    if (state.transient) return values;
     if (values === null) {
-      this.#skips.add(k);
-    } else if (this.#entries.size < this.#maxEntries) {
-      this.#entries.set(k, { values, lastScrape: this.#scrape });
+      if (!state.transient) this.#skips.add(k ?? byteString(key));
+      return null;
     }
-    return values;
+    const lk = labelKey(values, values.length);
+    const known = this.#interned.get(lk);
+    if (state.transient || this.#size >= this.#maxEntries) {
+      return known ?? new LabelSet(values, lk, false);
+    }
+    let set = known;
+    if (set === undefined) {
+      set = new LabelSet(values, lk, true);
+      this.#interned.set(lk, set);
+    }
+    if (table.set(key, { set, lastScrape: this.#scrape })) {
+      set.refs++;
+      this.#size++;
+    } else if (set.refs === 0) {
+      this.#interned.delete(lk);
+    }
+    return set;
+  }
+
+  #table(size: number): ByteKeyTable<Entry> {
+    let t = this.#tables.get(size);
+    if (t === undefined) {
+      t = new ByteKeyTable<Entry>(size, this.#maxEntries);
+      this.#tables.set(size, t);
+    }
+    this.#last = t;
+    return t;
   }
 
   /** Ends a scrape: drops entries unused for `maxIdleScrapes` scrapes. */
   endScrape(): void {
     this.#scrape++;
-    for (const [k, entry] of this.#entries) {
-      if (this.#scrape - 1 - entry.lastScrape >= this.#maxIdle) this.#entries.delete(k);
+    const oldest = this.#scrape - 1 - this.#maxIdle;
+    for (const t of this.#tables.values()) {
+      t.sweep((entry) => {
+        if (entry.lastScrape > oldest) return false;
+        if (--entry.set.refs === 0) this.#interned.delete(entry.set.key);
+        this.#size--;
+        return true;
+      });
     }
   }
 }

@@ -2,10 +2,26 @@
 
 export type MetricType = "counter" | "gauge" | "histogram";
 
+/**
+ * State the encoder keeps on a series across scrapes, for series whose label values never
+ * change (interned label sets): its rendered label text and its position in the last sort.
+ * One memo must only ever appear in one family.
+ */
+export interface SeriesMemo {
+  /** Position in the sorted output of the encode that set `epoch`. */
+  rank: number;
+  /** The encode that assigned `rank`; ranks of one epoch are mutually ordered. */
+  epoch: number;
+  /** UTF-8 of `{name="value",…}` in label-name order (empty without labels). */
+  text: Uint8Array | undefined;
+}
+
 export interface ScalarSample {
   /** Label values, in the family's `labelNames` order. */
   labels: string[];
   value: number;
+  /** Present when `labels` belong to a memo: the same memo always carries the same labels. */
+  memo?: SeriesMemo;
 }
 
 export interface HistogramSample {
@@ -22,6 +38,11 @@ export interface ScalarFamily {
   type: "counter" | "gauge";
   labelNames: string[];
   samples: ScalarSample[];
+  /**
+   * The samples' label sets are known to be distinct (an Aggregator built them), so the
+   * encoder skips its duplicate check unless the family merges with another of its name.
+   */
+  distinct?: boolean;
 }
 
 export interface HistogramFamily {

@@ -3,6 +3,7 @@
  * and expfmt produce for the same families (spec 3.13).
  */
 
+import { ByteWriter, utf8Bytes } from "./bytes.ts";
 import { formatFloat } from "./float.ts";
 import type { HistogramSample, MetricFamily, ScalarSample } from "./model.ts";
 
@@ -74,8 +75,9 @@ function prepare(families: readonly MetricFamily[]): Prepared[] {
       checkSameShape(first, other);
       samples = samples.concat(other.samples);
     }
+    const merged = j > i + 1;
     i = j;
-    out.push(prepareOne(first, samples));
+    out.push(prepareOne(first, samples, merged || first.type === "histogram" || !first.distinct));
   }
   return out;
 }
@@ -91,9 +93,13 @@ function checkSameShape(a: MetricFamily, b: MetricFamily): void {
   if (what !== null) throw new Error(`Cannot merge families named "${a.name}": ${what}`);
 }
 
+// Every encode that ranks memos gets its own epoch.
+let epochs = 0;
+
 function prepareOne(
   family: MetricFamily,
   input: Array<ScalarSample | HistogramSample>,
+  checkDuplicates: boolean,
 ): Prepared {
   const names = family.labelNames;
   const order = names.map((_, i) => i).sort((a, b) =>
@@ -115,8 +121,8 @@ function prepareOne(
     }
     return 0;
   };
-  const samples = input.slice().sort(compare);
-  for (let i = 1; i < samples.length; i++) {
+  const samples = sortSamples(input, compare);
+  for (let i = 1; checkDuplicates && i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
       throw new Error(
@@ -125,7 +131,65 @@ function prepareOne(
       );
     }
   }
+  const epoch = ++epochs;
+  for (let i = 0; i < samples.length; i++) {
+    const memo = (samples[i] as ScalarSample).memo;
+    if (memo !== undefined) {
+      memo.rank = i;
+      memo.epoch = epoch;
+    }
+  }
   return { family, samples, order };
+}
+
+/**
+ * Sorts series, reusing the previous encode's order: series whose memos were ranked by the
+ * newest epoch among them are already mutually ordered, so they are placed by rank in linear
+ * time and only the rest are sorted and merged in. A scrape whose series did not change sorts
+ * nothing.
+ */
+function sortSamples<T extends ScalarSample | HistogramSample>(
+  input: T[],
+  compare: (a: T, b: T) => number,
+): T[] {
+  let epoch = -1;
+  let maxRank = -1;
+  for (const s of input) {
+    const m = (s as ScalarSample).memo;
+    if (m === undefined) continue;
+    if (m.epoch > epoch) {
+      epoch = m.epoch;
+      maxRank = m.rank;
+    } else if (m.epoch === epoch && m.rank > maxRank) {
+      maxRank = m.rank;
+    }
+  }
+  if (epoch === -1) return input.slice().sort(compare);
+  const placed = new Array<T | undefined>(maxRank + 1);
+  const fresh: T[] = [];
+  for (const s of input) {
+    const m = (s as ScalarSample).memo;
+    if (m !== undefined && m.epoch === epoch && placed[m.rank] === undefined) placed[m.rank] = s;
+    else fresh.push(s);
+  }
+  const ranked: T[] = [];
+  for (let i = 0; i < placed.length; i++) {
+    const s = placed[i];
+    if (s !== undefined) ranked.push(s);
+  }
+  if (fresh.length === 0) return ranked;
+  fresh.sort(compare);
+  const out: T[] = new Array(ranked.length + fresh.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < ranked.length && j < fresh.length) {
+    // Ties go to the ranked side, as a stable sort of ranked-then-fresh would order them.
+    out[k++] = compare(ranked[i] as T, fresh[j] as T) <= 0 ? ranked[i++] as T : fresh[j++] as T;
+  }
+  while (i < ranked.length) out[k++] = ranked[i++] as T;
+  while (j < fresh.length) out[k++] = fresh[j++] as T;
+  return out;
 }
 
 function labelPairs(labels: readonly string[], names: readonly string[], order: number[]): string {
@@ -137,78 +201,100 @@ function labelPairs(labels: readonly string[], names: readonly string[], order: 
   return out;
 }
 
-function* writeChunks(prepared: Prepared[], target: number): Generator<string> {
-  let buf = "";
+function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Array<ArrayBuffer>> {
+  const w = new ByteWriter();
   for (const { family, samples, order } of prepared) {
-    const name = family.name;
+    const name = utf8Bytes(family.name);
     const names = family.labelNames;
-    buf += "# HELP " + name + " " + escapeHelp(family.help) + "\n# TYPE " + name + " " +
-      family.type + "\n";
+    w.bytes("# HELP " + name + " ");
+    w.text(escapeHelp(family.help));
+    w.bytes("\n# TYPE " + name + " " + family.type + "\n");
     if (family.type === "histogram") {
       // Every series of a histogram usually shares one set of bounds: format each once.
       const leText = new Map<number, string>();
       for (const s of samples as HistogramSample[]) {
-        buf += histogramLines(name, labelPairs(s.labels, names, order), s, leText);
-        if (buf.length >= target) {
-          yield buf;
-          buf = "";
-        }
+        histogramLines(w, name, utf8Bytes(labelPairs(s.labels, names, order)), s, leText);
+        if (w.length >= target) yield w.take();
       }
     } else {
+      const nameBytes = utf8Encoder.encode(family.name);
       for (const s of samples as ScalarSample[]) {
-        const pairs = labelPairs(s.labels, names, order);
-        buf += name + (pairs === "" ? " " : "{" + pairs + "} ") + formatFloat(s.value) + "\n";
-        if (buf.length >= target) {
-          yield buf;
-          buf = "";
+        const memo = s.memo;
+        if (memo === undefined) {
+          const pairs = labelPairs(s.labels, names, order);
+          w.bytes(name);
+          if (pairs !== "") w.text("{" + pairs + "}");
+          w.value(s.value);
+        } else {
+          let text = memo.text;
+          if (text === undefined) {
+            const pairs = labelPairs(s.labels, names, order);
+            text = memo.text = utf8Encoder.encode(pairs === "" ? "" : "{" + pairs + "}");
+          }
+          w.line(nameBytes, text, s.value);
         }
+        if (w.length >= target) yield w.take();
       }
     }
   }
-  if (buf !== "") yield buf;
+  if (w.length > 0) yield w.take();
 }
 
+const utf8Encoder = new TextEncoder();
+
 function histogramLines(
+  w: ByteWriter,
   name: string,
   pairs: string,
   s: HistogramSample,
   leText: Map<number, string>,
-): string {
+): void {
   const bucket = name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="');
-  let out = "";
   let infSeen = false;
   for (const b of s.buckets) {
     let le = leText.get(b.le);
     if (le === undefined) {
-      le = formatFloat(b.le);
+      le = formatFloat(b.le) + '"}';
       leText.set(b.le, le);
     }
-    out += bucket + le + '"} ' + formatFloat(b.count) + "\n";
+    w.bytes(bucket);
+    w.bytes(le);
+    w.value(b.count);
     if (b.le === Infinity) infSeen = true;
   }
-  const count = formatFloat(s.count);
   // expfmt adds the +Inf bucket unless the histogram already has one.
-  if (!infSeen) out += bucket + '+Inf"} ' + count + "\n";
-  const braces = pairs === "" ? " " : "{" + pairs + "} ";
-  return out + name + "_sum" + braces + formatFloat(s.sum) + "\n" + name + "_count" + braces +
-    count + "\n";
+  if (!infSeen) {
+    w.bytes(bucket + '+Inf"}');
+    w.value(s.count);
+  }
+  const braces = pairs === "" ? "" : "{" + pairs + "}";
+  w.bytes(name + "_sum" + braces);
+  w.value(s.sum);
+  w.bytes(name + "_count" + braces);
+  w.value(s.count);
 }
 
 /**
- * Writes families in the text format as chunks of roughly `targetChunkBytes` UTF-16 units
- * (bytes for ASCII), cut at series boundaries; the chunks concatenate to `encodeText`'s output.
- * Merging, sorting and validation happen in this call, so errors surface before any chunk.
+ * Writes families in the text format as UTF-8 chunks of roughly `targetChunkBytes` bytes, cut
+ * at series boundaries; the chunks concatenate to `encodeTextBytes`'s output. Merging, sorting
+ * and validation happen in this call, so errors surface before any chunk.
  */
 export function encodeTextChunks(
   families: readonly MetricFamily[],
   targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
-): Generator<string> {
+): Generator<Uint8Array<ArrayBuffer>> {
   return writeChunks(prepare(families), Math.max(1, targetChunkBytes));
 }
 
+/** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
+export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
+  const chunks = [...writeChunks(prepare(families), Infinity)];
+  return chunks.length === 1 ? chunks[0] as Uint8Array<ArrayBuffer> : new Uint8Array(0);
+}
+
+const utf8Decoder = new TextDecoder();
+
 /** Writes families in the Prometheus text format 0.0.4 as one string. */
 export function encodeText(families: readonly MetricFamily[]): string {
-  let out = "";
-  for (const chunk of writeChunks(prepare(families), Infinity)) out += chunk;
-  return out;
+  return utf8Decoder.decode(encodeTextBytes(families));
 }

@@ -3,7 +3,10 @@
  * decoders that map many keys to one value all collapse into one series.
  */
 
+import { labelKey, LabelSet } from "../decoders/cache.ts";
 import type { ScalarSample } from "../encode/model.ts";
+
+export { labelKey };
 
 /** One decoded map row. */
 export interface Row {
@@ -11,45 +14,67 @@ export interface Row {
   value: number;
 }
 
-/**
- * A collision-free key for the first `n` label values. Upstream joins with `|`, so `["a|b", "c"]`
- * and `["a", "b|c"]` would merge; length prefixes make every distinct tuple a distinct key.
- */
-export function labelKey(labels: readonly string[], n: number): string {
-  if (n === 1) return labels[0] ?? "";
-  let key = "";
-  for (let i = 0; i < n; i++) {
-    const v = labels[i] ?? "";
-    key += v.length + ":" + v;
-  }
-  return key;
-}
+// Every Aggregator stamps the label sets it sees with its own pass number.
+let passes = 0;
 
-/** Accumulates rows of one metric, keeping first-seen order. */
+/** Accumulates rows of one metric. */
 export class Aggregator {
-  #series = new Map<string, ScalarSample>();
+  #samples: ScalarSample[] = [];
+  #loose = new Map<string, ScalarSample>();
   #arity = -1;
+  readonly #pass = ++passes;
+
+  #checkArity(labels: readonly string[]): void {
+    // A fixed arity is what makes the single-label key (the bare value) collision-free.
+    if (this.#arity === labels.length) return;
+    if (this.#arity !== -1) {
+      throw new RangeError(
+        `Cannot aggregate labels ${JSON.stringify(labels)}: expected ${this.#arity} values`,
+      );
+    }
+    this.#arity = labels.length;
+  }
 
   /** Adds a row; the label array is copied on first sight, so callers may reuse theirs. */
   add(labels: readonly string[], value: number): void {
-    // A fixed arity is what makes the single-label key (the bare value) collision-free.
-    if (this.#arity !== labels.length) {
-      if (this.#arity !== -1) {
-        throw new RangeError(
-          `Cannot aggregate labels ${JSON.stringify(labels)}: expected ${this.#arity} values`,
-        );
-      }
-      this.#arity = labels.length;
-    }
+    this.#checkArity(labels);
     const key = labelKey(labels, labels.length);
-    const s = this.#series.get(key);
-    if (s === undefined) this.#series.set(key, { labels: labels.slice(), value });
+    const s = this.#loose.get(key);
+    if (s === undefined) this.#loose.set(key, { labels: labels.slice(), value });
     else s.value += value;
   }
 
-  /** The summed series, in the order their label sets first appeared. */
+  /**
+   * Adds a row by label set. Interned sets are summed by identity, without building a key;
+   * the rest go through `add`.
+   */
+  addSet(set: LabelSet, value: number): void {
+    if (!set.interned) return this.add(set.labels, value);
+    if (set.stamp === this.#pass) {
+      (this.#samples[set.slot] as ScalarSample).value += value;
+      return;
+    }
+    this.#checkArity(set.labels);
+    set.stamp = this.#pass;
+    set.slot = this.#samples.length;
+    this.#samples.push({ labels: set.labels, value, memo: set });
+  }
+
+  /** The summed series, in no particular order. */
   samples(): ScalarSample[] {
-    return [...this.#series.values()];
+    if (this.#loose.size === 0) return this.#samples;
+    // A loose row can carry the same labels as an interned set (a transient decode, or a
+    // full cache): merge them so that every label set is one series.
+    const out = this.#samples;
+    for (const s of out) {
+      const loose = this.#loose.get((s.memo as LabelSet).key);
+      if (loose === undefined) continue;
+      s.value += loose.value;
+      this.#loose.delete((s.memo as LabelSet).key);
+    }
+    for (const s of this.#loose.values()) out.push(s);
+    this.#loose.clear();
+    return out;
   }
 }
 

@@ -153,3 +153,46 @@ Deno.test("decode cache keys are exact bytes", () => {
   assert.deepEqual(cache.decode(new Uint8Array(300).fill(0x80)), [Array(300).fill(128).join(",")]);
   assert.equal(cache.size, 3);
 });
+
+Deno.test("decode cache hands out one shared label set per label tuple", () => {
+  const d = scripted((k) => [String(k[0]! % 2)]);
+  const cache = new DecodeCache(d, { maxIdleScrapes: 2 });
+  const a = cache.lookup(b(1));
+  const c = cache.lookup(b(3));
+  assert.ok(a !== null && c !== null);
+  assert.equal(a, c);
+  assert.equal(a.interned, true);
+  assert.equal(a.refs, 2);
+  assert.notEqual(cache.lookup(b(2)), a);
+  // The set leaves the cache only when no cached key points at it any more.
+  cache.endScrape();
+  for (let i = 0; i < 2; i++) {
+    cache.lookup(b(3));
+    cache.endScrape();
+  }
+  assert.equal(a.refs, 1);
+  assert.equal(cache.lookup(b(1)), a);
+});
+
+Deno.test("decode cache returns loose label sets when full, reusing an interned one if known", () => {
+  const d = scripted((k) => [String(k[0]! % 2)]);
+  const cache = new DecodeCache(d, { maxEntries: 1 });
+  const one = cache.lookup(b(1));
+  const three = cache.lookup(b(3));
+  const two = cache.lookup(b(2));
+  assert.equal(three, one);
+  assert.ok(two !== null);
+  assert.equal(two.interned, false);
+  assert.deepEqual(two.labels, ["0"]);
+  assert.equal(cache.size, 1);
+});
+
+Deno.test("decode cache reserve raises the cap", () => {
+  const cache = new DecodeCache(scripted((k) => [String(k[0])]), { maxEntries: 1 });
+  cache.reserve(3);
+  assert.equal(cache.maxEntries, 3);
+  for (let i = 0; i < 3; i++) cache.lookup(b(i));
+  assert.equal(cache.size, 3);
+  cache.reserve(2);
+  assert.equal(cache.maxEntries, 3);
+});

@@ -4,6 +4,7 @@ import type {
   HistogramSample,
   MetricFamily,
   ScalarFamily,
+  SeriesMemo,
 } from "../../src/encode/model.ts";
 import {
   compareUtf8,
@@ -311,20 +312,23 @@ Deno.test("chunked output equals the buffered output on 50k series", () => {
   const families = bigInput(50_000);
   const whole = encodeText(families);
   const target = 16 * 1024;
-  const chunks = [...encodeTextChunks(families, target)];
+  const dec = new TextDecoder();
+  const bytes = [...encodeTextChunks(families, target)];
+  const chunks = bytes.map((c) => dec.decode(c));
   assert.ok(chunks.length > 10, `${chunks.length} chunks`);
   assert.equal(chunks.join(""), whole);
   // Chunks end on line boundaries and only the last may fall short of the target.
   for (const [i, c] of chunks.entries()) {
     assert.ok(c.endsWith("\n"));
-    if (i < chunks.length - 1) assert.ok(c.length >= target && c.length < target + 4096);
+    const n = bytes[i]!.length;
+    if (i < chunks.length - 1) assert.ok(n >= target && n < target + 4096, `chunk of ${n} bytes`);
   }
   assert.equal(whole.split("\n").filter((l) => !l.startsWith("#")).length - 1, 50_000 + 1000 * 30);
 });
 
 Deno.test("chunking with a tiny target yields one chunk per series", () => {
   const families = [counter("x", ["a"], [[["1"], 1], [["2"], 2]])];
-  assert.deepEqual([...encodeTextChunks(families, 1)], [
+  assert.deepEqual([...encodeTextChunks(families, 1)].map((c) => new TextDecoder().decode(c)), [
     '# HELP x Help for x\n# TYPE x counter\nx{a="1"} 1\n',
     'x{a="2"} 2\n',
   ]);
@@ -389,4 +393,52 @@ Deno.test("a small exposition matches the committed golden file", () => {
     return;
   }
   assert.equal(got, golden);
+});
+
+function memo(): SeriesMemo {
+  return { rank: -1, epoch: -1, text: undefined };
+}
+
+Deno.test("series with memos come out in the same order as without, scrape after scrape", () => {
+  const rand = prng(7);
+  const labels = (i: number) => [`id ${i % 13}`, `é${(i * 7919) % 1000}`];
+  const memos = new Map<number, SeriesMemo>();
+  let live = new Set<number>();
+  for (let scrape = 0; scrape < 12; scrape++) {
+    // Series come and go between scrapes; some scrapes change nothing.
+    if (scrape % 3 !== 2) {
+      live = new Set([...live].filter(() => rand() > 0.2));
+      for (let i = 0; i < 60; i++) live.add(Math.floor(rand() * 1000));
+    }
+    const ids = [...live].sort(() => rand() - 0.5);
+    const plain = counter("m", ["b", "a"], ids.map((i) => [labels(i), i]));
+    const memoed = counter("m", ["b", "a"], ids.map((i) => [labels(i), i]));
+    for (const [k, s] of memoed.samples.entries()) {
+      const id = ids[k]!;
+      if (id % 5 !== 0) { // a few series stay memo-less, as loose label sets do
+        let m = memos.get(id);
+        if (m === undefined) memos.set(id, m = memo());
+        s.memo = m;
+      }
+    }
+    assert.equal(encodeText([memoed]), encodeText([plain]), `scrape ${scrape}`);
+  }
+  // Memos keep the rendered label text as UTF-8 bytes.
+  const texts = [...memos.values()].map((m) => new TextDecoder().decode(m.text));
+  assert.ok(texts.some((t) => t.startsWith('{a="é')), texts[0]);
+});
+
+Deno.test("a duplicate series is caught when both copies carry memos", () => {
+  const f = counter("m", ["a"], [[["x"], 1], [["x"], 2]]);
+  for (const s of f.samples) s.memo = memo();
+  assert.throws(() => encodeText([f]), /occurs more than once/);
+});
+
+Deno.test("families marked distinct skip the duplicate check unless they merge", () => {
+  const f = counter("m", ["a"], [[["x"], 1], [["y"], 2]]);
+  f.distinct = true;
+  assert.equal(encodeText([f]), '# HELP m Help for m\n# TYPE m counter\nm{a="x"} 1\nm{a="y"} 2\n');
+  const g = counter("m", ["a"], [[["x"], 4]]);
+  g.distinct = true;
+  assert.throws(() => encodeText([f, g]), /occurs more than once/);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { aggregate, Aggregator, labelKey } from "../../src/exporter/aggregate.ts";
+import { LabelSet } from "../../src/decoders/cache.ts";
 
 Deno.test("rows with equal labels are summed in first-seen order", () => {
   const out = aggregate([
@@ -72,4 +73,22 @@ Deno.test("label keys of distinct tuples are distinct", () => {
   assert.notEqual(labelKey(["ab", "c"], 2), labelKey(["a", "bc"], 2));
   assert.equal(labelKey(["a", "b", "c"], 2), labelKey(["a", "b", "z"], 2));
   assert.equal(labelKey(["only"], 1), "only");
+});
+
+Deno.test("interned label sets are summed by identity, loose rows with equal labels merge in", () => {
+  const x = new LabelSet(["x"], labelKey(["x"], 1), true);
+  const y = new LabelSet(["y"], labelKey(["y"], 1), true);
+  const agg = new Aggregator();
+  agg.addSet(x, 1);
+  agg.addSet(y, 2);
+  agg.addSet(x, 4);
+  agg.addSet(new LabelSet(["x"], "x", false), 8);
+  agg.add(["z"], 16);
+  const out = agg.samples();
+  assert.deepEqual(out.map((s) => [s.labels, s.value]), [[["x"], 13], [["y"], 2], [["z"], 16]]);
+  assert.equal(out[0]!.memo, x);
+  // A second pass starts from zero although the sets still carry the first pass's stamp.
+  const again = new Aggregator();
+  again.addSet(x, 1);
+  assert.deepEqual(again.samples().map((s) => s.value), [1]);
 });

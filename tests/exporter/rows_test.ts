@@ -20,7 +20,15 @@ function rows(
   to?: number,
 ): Array<[number[], number]> {
   const out: Array<[number[], number]> = [];
-  forEachRow(e, shape, (key, value) => out.push([[...key], value]), from, to);
+  forEachRow(
+    e,
+    shape,
+    (buf, off, len, value) => {
+      out.push([[...buf.subarray(off, off + len)], value]);
+    },
+    from,
+    to,
+  );
   return out;
 }
 
