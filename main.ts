@@ -219,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     server = serve({
       telemetryPath: flags.telemetryPath,
       metrics: async () => ({
-        chunks: encodeTextChunks(await exporter.collect()),
+        chunks: await exporter.collectWith((families) => encodeTextChunks(families)),
         contentType: CONTENT_TYPE_TEXT,
       }),
       ...(flags.debug

@@ -126,7 +126,7 @@ export async function compareCountersSteady(
   runs: number,
 ): Promise<EncoderFigures> {
   const data = counterData(series);
-  const memos: SeriesMemo[] = data.map(() => ({ rank: -1, epoch: -1, text: undefined }));
+  const memos: SeriesMemo[] = data.map(() => ({ rank: -1, epoch: -1 }));
   const family = (): ScalarFamily => ({
     name: "ebpf_exporter_bench_ops_total",
     help: "Benchmark operations by id and kind",

@@ -41,7 +41,7 @@ export class InProcessExporter {
 
   /** One scrape's body, built the way main.ts's /metrics route builds it. */
   async render(): Promise<string> {
-    return encodeText(await this.exporter.collect());
+    return await this.exporter.collectWith((families) => encodeText(families));
   }
 
   /** Unloads the config. */

@@ -22,7 +22,7 @@
  *   keys), and it is per metric, since the same bytes can mean different labels elsewhere.
  */
 
-import type { SeriesMemo } from "../encode/model.ts";
+import type { ScalarSample, SeriesMemo } from "../encode/model.ts";
 import type { DecodeState } from "./types.ts";
 import type { LabelSetDecoding } from "./labels.ts";
 import { ByteKeyTable } from "./key_table.ts";
@@ -55,18 +55,20 @@ export interface DecodeCacheStats {
  * stands for its values: aggregation sums by identity instead of by a string built per row, and
  * the encoder keeps its rendered text and its sort position from one scrape to the next.
  */
-export class LabelSet implements SeriesMemo {
+export class LabelSet implements SeriesMemo, ScalarSample {
   readonly labels: string[];
   /** The collision-free string form of `labels` (see `labelKey`). */
   readonly key: string;
   /** Whether the cache holds this set (only interned sets are unique per label tuple). */
   readonly interned: boolean;
+  /** This set's sample value in the current aggregation pass (see Aggregator.addSet). */
+  value = 0;
+  /** The set is its own series memo. */
+  readonly memo: SeriesMemo;
   rank = -1;
   epoch = -1;
-  text: Uint8Array | undefined = undefined;
-  /** Aggregation pass that last saw this set, and where its sample went (see Aggregator). */
+  /** Aggregation pass that last saw this set (see Aggregator). */
   stamp = -1;
-  slot = -1;
   /** Cached raw keys pointing here. */
   refs = 0;
 
@@ -74,6 +76,7 @@ export class LabelSet implements SeriesMemo {
     this.labels = labels;
     this.key = key;
     this.interned = interned;
+    this.memo = this;
   }
 }
 
@@ -138,6 +141,8 @@ export class DecodeCache {
   #last: ByteKeyTable<Entry> | null = null;
   #interned = new Map<string, LabelSet>();
   #size = 0;
+  /** Cached entries looked up during the current scrape. */
+  #seen = 0;
   #skips: LruSet;
   #maxEntries: number;
   #maxIdle: number;
@@ -172,6 +177,7 @@ export class DecodeCache {
     this.#last = null;
     this.#interned.clear();
     this.#size = 0;
+    this.#seen = 0;
   }
 
   /** The skip cache (exposed for inspection). */
@@ -198,7 +204,10 @@ export class DecodeCache {
     if (table === null || table.keySize !== length) table = this.#table(length);
     const entry = table.getAt(buf, offset, length);
     if (entry !== undefined) {
-      entry.lastScrape = this.#scrape;
+      if (entry.lastScrape !== this.#scrape) {
+        entry.lastScrape = this.#scrape;
+        this.#seen++;
+      }
       this.stats.hits++;
       return entry.set;
     }
@@ -232,6 +241,7 @@ export class DecodeCache {
     if (table.set(key, { set, lastScrape: this.#scrape })) {
       set.refs++;
       this.#size++;
+      this.#seen++;
     } else if (set.refs === 0) {
       this.#interned.delete(lk);
     }
@@ -250,7 +260,11 @@ export class DecodeCache {
 
   /** Ends a scrape: drops entries unused for `maxIdleScrapes` scrapes. */
   endScrape(): void {
+    const everySeen = this.#seen === this.#size;
+    this.#seen = 0;
     this.#scrape++;
+    // Entries all looked up in the scrape just ended cannot be idle: skip the walk.
+    if (everySeen) return;
     const oldest = this.#scrape - 1 - this.#maxIdle;
     for (const t of this.#tables.values()) {
       t.sweep((entry) => {

@@ -4,16 +4,14 @@ export type MetricType = "counter" | "gauge" | "histogram";
 
 /**
  * State the encoder keeps on a series across scrapes, for series whose label values never
- * change (interned label sets): its rendered label text and its position in the last sort.
- * One memo must only ever appear in one family.
+ * change (interned label sets): its position in the last sort, which also locates its rendered
+ * line prefix from that encode. One memo must only ever appear in one family.
  */
 export interface SeriesMemo {
   /** Position in the sorted output of the encode that set `epoch`. */
   rank: number;
   /** The encode that assigned `rank`; ranks of one epoch are mutually ordered. */
   epoch: number;
-  /** UTF-8 of `{name="value",…}` in label-name order (empty without labels). */
-  text: Uint8Array | undefined;
 }
 
 export interface ScalarSample {

@@ -54,6 +54,13 @@ interface Prepared {
   samples: Array<ScalarSample | HistogramSample>;
   /** Label positions in label-name order. */
   order: number[];
+  /**
+   * Scalar values in sample order, copied when the encode is called: sample objects may be
+   * reused and refilled by the next scrape while this one still streams.
+   */
+  values: Float64Array | null;
+  /** Line prefixes of a scalar family whose samples carry memos. */
+  prefixes: Prefixes | null;
 }
 
 /**
@@ -132,14 +139,82 @@ function prepareOne(
     }
   }
   const epoch = ++epochs;
-  for (let i = 0; i < samples.length; i++) {
-    const memo = (samples[i] as ScalarSample).memo;
-    if (memo !== undefined) {
-      memo.rank = i;
-      memo.epoch = epoch;
+  let prefixes: Prefixes | null = null;
+  let values: Float64Array | null = null;
+  if (family.type !== "histogram") {
+    const scalars = samples as ScalarSample[];
+    prefixes = linePrefixes(family, scalars, order);
+    values = new Float64Array(scalars.length);
+    for (let i = 0; i < scalars.length; i++) {
+      const s = scalars[i] as ScalarSample;
+      values[i] = s.value;
+      const memo = s.memo;
+      if (memo !== undefined) {
+        memo.rank = i;
+        memo.epoch = epoch;
+      }
+    }
+    if (prefixes !== null) {
+      prefixes.epoch = epoch;
+      linePrefixCache.set(family.name, prefixes);
     }
   }
-  return { family, samples, order };
+  return { family, samples, order, values, prefixes };
+}
+
+/**
+ * The start of every sample line of one scalar family (`name{labels}`), in sorted order, in one
+ * buffer. Writing a line then copies neighbouring bytes instead of following pointers from the
+ * sample to its label text, which made the write memory-bound on large families.
+ */
+interface Prefixes {
+  /** The encode whose ranks index `ends`. */
+  epoch: number;
+  bytes: Uint8Array;
+  /** End of line i's prefix; it starts where line i - 1's ends. */
+  ends: Int32Array;
+}
+
+// The last prefixes of every family name whose samples carry memos: the next encode of that
+// family reuses them as they are when no series came or went, and copies from them otherwise.
+const linePrefixCache = new Map<string, Prefixes>();
+
+function linePrefixes(
+  family: MetricFamily,
+  samples: ScalarSample[],
+  order: number[],
+): Prefixes | null {
+  const n = samples.length;
+  let memos = 0;
+  const old = linePrefixCache.get(family.name);
+  let same = old !== undefined && old.ends.length === n;
+  for (let i = 0; i < n; i++) {
+    const m = (samples[i] as ScalarSample).memo;
+    if (m === undefined) {
+      same = false;
+      continue;
+    }
+    memos++;
+    if (same && (m.epoch !== (old as Prefixes).epoch || m.rank !== i)) same = false;
+  }
+  if (memos === 0) return null;
+  if (same) return old as Prefixes;
+  const w = new ByteWriter(n * 48 + 64);
+  const ends = new Int32Array(n);
+  const name = utf8Bytes(family.name);
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as ScalarSample;
+    const m = s.memo;
+    if (old !== undefined && m !== undefined && m.epoch === old.epoch) {
+      w.range(old.bytes, m.rank === 0 ? 0 : old.ends[m.rank - 1] as number, old.ends[m.rank]!);
+    } else {
+      w.bytes(name);
+      const pairs = labelPairs(s.labels, family.labelNames, order);
+      if (pairs !== "") w.text("{" + pairs + "}");
+    }
+    ends[i] = w.length;
+  }
+  return { epoch: -1, bytes: w.take(), ends };
 }
 
 /**
@@ -172,11 +247,14 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
     if (m !== undefined && m.epoch === epoch && placed[m.rank] === undefined) placed[m.rank] = s;
     else fresh.push(s);
   }
-  const ranked: T[] = [];
+  // Close the gaps left by series that are gone, in place.
+  let n = 0;
   for (let i = 0; i < placed.length; i++) {
     const s = placed[i];
-    if (s !== undefined) ranked.push(s);
+    if (s !== undefined) placed[n++] = s;
   }
+  placed.length = n;
+  const ranked = placed as T[];
   if (fresh.length === 0) return ranked;
   fresh.sort(compare);
   const out: T[] = new Array(ranked.length + fresh.length);
@@ -203,7 +281,7 @@ function labelPairs(labels: readonly string[], names: readonly string[], order: 
 
 function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Array<ArrayBuffer>> {
   const w = new ByteWriter();
-  for (const { family, samples, order } of prepared) {
+  for (const { family, samples, order, values, prefixes } of prepared) {
     const name = utf8Bytes(family.name);
     const names = family.labelNames;
     w.bytes("# HELP " + name + " ");
@@ -217,30 +295,29 @@ function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Arra
         if (w.length >= target) yield w.take();
       }
     } else {
-      const nameBytes = utf8Encoder.encode(family.name);
-      for (const s of samples as ScalarSample[]) {
-        const memo = s.memo;
-        if (memo === undefined) {
-          const pairs = labelPairs(s.labels, names, order);
+      const scalars = samples as ScalarSample[];
+      const vs = values as Float64Array;
+      if (prefixes !== null) {
+        const { bytes, ends } = prefixes;
+        for (let i = 0, start = 0; i < scalars.length; i++) {
+          const end = ends[i] as number;
+          w.line(bytes, start, end, vs[i] as number);
+          start = end;
+          if (w.length >= target) yield w.take();
+        }
+      } else {
+        for (let i = 0; i < scalars.length; i++) {
+          const pairs = labelPairs((scalars[i] as ScalarSample).labels, names, order);
           w.bytes(name);
           if (pairs !== "") w.text("{" + pairs + "}");
-          w.value(s.value);
-        } else {
-          let text = memo.text;
-          if (text === undefined) {
-            const pairs = labelPairs(s.labels, names, order);
-            text = memo.text = utf8Encoder.encode(pairs === "" ? "" : "{" + pairs + "}");
-          }
-          w.line(nameBytes, text, s.value);
+          w.value(vs[i] as number);
+          if (w.length >= target) yield w.take();
         }
-        if (w.length >= target) yield w.take();
       }
     }
   }
   if (w.length > 0) yield w.take();
 }
-
-const utf8Encoder = new TextEncoder();
 
 function histogramLines(
   w: ByteWriter,
@@ -277,7 +354,8 @@ function histogramLines(
 /**
  * Writes families in the text format as UTF-8 chunks of roughly `targetChunkBytes` bytes, cut
  * at series boundaries; the chunks concatenate to `encodeTextBytes`'s output. Merging, sorting
- * and validation happen in this call, so errors surface before any chunk.
+ * and validation happen in this call, so errors surface before any chunk, and scalar values are
+ * read in this call too: changing a sample afterwards does not change the chunks.
  */
 export function encodeTextChunks(
   families: readonly MetricFamily[],

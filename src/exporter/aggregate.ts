@@ -45,19 +45,21 @@ export class Aggregator {
   }
 
   /**
-   * Adds a row by label set. Interned sets are summed by identity, without building a key;
-   * the rest go through `add`.
+   * Adds a row by label set. Interned sets are summed by identity, without building a key, and
+   * each is its own sample: a scrape allocates no object per series. A pass therefore
+   * overwrites the values of the previous pass's samples; the encoder copies values when it is
+   * called, so a response still streaming is not affected. Other sets go through `add`.
    */
   addSet(set: LabelSet, value: number): void {
     if (!set.interned) return this.add(set.labels, value);
     if (set.stamp === this.#pass) {
-      (this.#samples[set.slot] as ScalarSample).value += value;
+      set.value += value;
       return;
     }
     this.#checkArity(set.labels);
     set.stamp = this.#pass;
-    set.slot = this.#samples.length;
-    this.#samples.push({ labels: set.labels, value, memo: set });
+    set.value = value;
+    this.#samples.push(set);
   }
 
   /** The summed series, in no particular order. */

@@ -232,7 +232,16 @@ export class Exporter {
    * while a large map is decoded.
    */
   collect(): Promise<MetricFamily[]> {
-    const run = this.#scrapeQueue.then(() => this.#collect());
+    return this.collectWith((families) => families);
+  }
+
+  /**
+   * Like `collect`, and calls `render` on the families before the next scrape may start. Scalar
+   * samples are reused from scrape to scrape (see Aggregator.addSet): whatever must see this
+   * scrape's values, such as `encodeTextChunks`, belongs in `render`.
+   */
+  collectWith<T>(render: (families: MetricFamily[]) => T): Promise<T> {
+    const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
     this.#scrapeQueue = run.then(() => {}, () => {});
     return run;
   }

@@ -48,7 +48,8 @@ Deno.test("byte writer sample lines spell values as formatFloat does", () => {
     1e21,
   ];
   const enc = new TextEncoder();
-  for (const v of values) w.line(enc.encode("m"), enc.encode('{a="b"}'), v);
+  const prefix = enc.encode('xx m{a="b"} yy');
+  for (const v of values) w.line(prefix, 3, 11, v);
   const want = values.map((v) => `m{a="b"} ${formatFloat(v)}\n`).join("");
   assert.equal(dec.decode(w.take()), want);
 });
@@ -63,4 +64,10 @@ Deno.test("byte writer spells every integer like formatFloat", () => {
   const safe = values.filter((v) => v <= Number.MAX_SAFE_INTEGER);
   for (const v of safe) w.value(v);
   assert.equal(dec.decode(w.take()), safe.map((v) => ` ${formatFloat(v)}\n`).join(""));
+});
+
+Deno.test("byte writer copies byte ranges", () => {
+  const w = new ByteWriter(4);
+  w.range(new TextEncoder().encode("abcdef"), 1, 4);
+  assert.equal(dec.decode(w.take()), "bcd");
 });

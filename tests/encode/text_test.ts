@@ -396,7 +396,7 @@ Deno.test("a small exposition matches the committed golden file", () => {
 });
 
 function memo(): SeriesMemo {
-  return { rank: -1, epoch: -1, text: undefined };
+  return { rank: -1, epoch: -1 };
 }
 
 Deno.test("series with memos come out in the same order as without, scrape after scrape", () => {
@@ -423,9 +423,6 @@ Deno.test("series with memos come out in the same order as without, scrape after
     }
     assert.equal(encodeText([memoed]), encodeText([plain]), `scrape ${scrape}`);
   }
-  // Memos keep the rendered label text as UTF-8 bytes.
-  const texts = [...memos.values()].map((m) => new TextDecoder().decode(m.text));
-  assert.ok(texts.some((t) => t.startsWith('{a="é')), texts[0]);
 });
 
 Deno.test("a duplicate series is caught when both copies carry memos", () => {
@@ -441,4 +438,25 @@ Deno.test("families marked distinct skip the duplicate check unless they merge",
   const g = counter("m", ["a"], [[["x"], 4]]);
   g.distinct = true;
   assert.throws(() => encodeText([f, g]), /occurs more than once/);
+});
+
+Deno.test("values are read when the encode is called, not when chunks are pulled", () => {
+  const f = counter("m", ["a"], [[["x"], 1], [["y"], 2]]);
+  const chunks = encodeTextChunks([f], 1);
+  for (const s of f.samples) s.value = 99;
+  const text = [...chunks].map((c) => new TextDecoder().decode(c)).join("");
+  assert.equal(text, '# HELP m Help for m\n# TYPE m counter\nm{a="x"} 1\nm{a="y"} 2\n');
+});
+
+Deno.test("an unchanged family with memos encodes the same again, values included", () => {
+  const memos = [memo(), memo(), memo()];
+  const family = (vals: number[]) => {
+    const f = counter("n", ["a"], [[["c"], vals[0]!], [["a"], vals[1]!], [["b"], vals[2]!]]);
+    f.samples.forEach((s, i) => s.memo = memos[i]!);
+    return f;
+  };
+  const want = (a: number, b: number, c: number) =>
+    `# HELP n Help for n\n# TYPE n counter\nn{a="a"} ${a}\nn{a="b"} ${b}\nn{a="c"} ${c}\n`;
+  assert.equal(encodeText([family([1, 2, 3])]), want(2, 3, 1));
+  assert.equal(encodeText([family([4, 5, 6e9])]), want(5, 6e9, 4).replace("6000000000", "6e+09"));
 });

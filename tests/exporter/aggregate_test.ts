@@ -87,8 +87,11 @@ Deno.test("interned label sets are summed by identity, loose rows with equal lab
   const out = agg.samples();
   assert.deepEqual(out.map((s) => [s.labels, s.value]), [[["x"], 13], [["y"], 2], [["z"], 16]]);
   assert.equal(out[0]!.memo, x);
-  // A second pass starts from zero although the sets still carry the first pass's stamp.
+  // A second pass starts from zero although the sets still carry the first pass's stamp, and
+  // reuses the sample objects of the interned sets.
   const again = new Aggregator();
   again.addSet(x, 1);
-  assert.deepEqual(again.samples().map((s) => s.value), [1]);
+  const second = again.samples();
+  assert.deepEqual(second.map((s) => s.value), [1]);
+  assert.equal(second[0], out[0]);
 });
