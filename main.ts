@@ -224,8 +224,8 @@ async function main(argv: string[]): Promise<number> {
       }),
       ...(flags.debug
         ? {
-          maps: (json: boolean) => {
-            const maps = exporter.dumpMaps();
+          maps: async (json: boolean) => {
+            const maps = await exporter.dumpMaps();
             return json
               ? { body: formatMapsJson(maps), contentType: "application/json", status: 200 }
               : {

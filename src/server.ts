@@ -14,7 +14,7 @@ export interface Routes {
   /** Renders the exposition for one scrape; a throw becomes a 500. */
   metrics(): Promise<ChunkedBody>;
   /** Raw map dump (only with --debug). */
-  maps?: (json: boolean) => { body: string; contentType: string; status: number };
+  maps?: (json: boolean) => Promise<{ body: string; contentType: string; status: number }>;
 }
 
 /** Options for binding the listener. */
@@ -106,7 +106,7 @@ export function handler(routes: Routes): (req: Request) => Promise<Response> {
     if (url.pathname === "/maps" && routes.maps) {
       const json = (req.headers.get("accept") ?? "").includes("application/json") ||
         url.searchParams.get("format") === "json";
-      const r = routes.maps(json);
+      const r = await routes.maps(json);
       return respond(req, r.body, r.contentType, r.status);
     }
     return new Response("404 page not found\n", {

@@ -25,7 +25,7 @@
 import type { ScalarSample, SeriesMemo } from "../encode/model.ts";
 import type { DecodeState } from "./types.ts";
 import type { LabelSetDecoding } from "./labels.ts";
-import { ByteKeyTable } from "./key_table.ts";
+import { ByteKeyTable, MISSING } from "./key_table.ts";
 import { byteString } from "./text.ts";
 
 /** Cache sizes; see the module comment for the memory they imply. */
@@ -94,11 +94,6 @@ export function labelKey(labels: readonly string[], n: number): string {
   return key;
 }
 
-interface Entry {
-  set: LabelSet;
-  lastScrape: number;
-}
-
 /** A least-recently-used set of strings. */
 export class LruSet {
   readonly capacity: number;
@@ -137,8 +132,8 @@ export class DecodeCache {
   readonly stats: DecodeCacheStats = { hits: 0, misses: 0, skipHits: 0 };
   #decoder: LabelSetDecoding;
   // One table per key length: a metric's keys almost always share one length.
-  #tables = new Map<number, ByteKeyTable<Entry>>();
-  #last: ByteKeyTable<Entry> | null = null;
+  #tables = new Map<number, ByteKeyTable<LabelSet>>();
+  #last: ByteKeyTable<LabelSet> | null = null;
   #interned = new Map<string, LabelSet>();
   #size = 0;
   /** Cached entries looked up during the current scrape. */
@@ -202,19 +197,19 @@ export class DecodeCache {
   lookupAt(buf: Uint8Array, offset: number, length: number): LabelSet | null {
     let table = this.#last;
     if (table === null || table.keySize !== length) table = this.#table(length);
-    const entry = table.getAt(buf, offset, length);
-    if (entry !== undefined) {
-      if (entry.lastScrape !== this.#scrape) {
-        entry.lastScrape = this.#scrape;
+    const e = table.find(buf, offset, length);
+    if (e !== MISSING) {
+      if (table.stamp(e) !== this.#scrape) {
+        table.setStamp(e, this.#scrape);
         this.#seen++;
       }
       this.stats.hits++;
-      return entry.set;
+      return table.value(e);
     }
     return this.#miss(table, buf.subarray(offset, offset + length));
   }
 
-  #miss(table: ByteKeyTable<Entry>, key: Uint8Array): LabelSet | null {
+  #miss(table: ByteKeyTable<LabelSet>, key: Uint8Array): LabelSet | null {
     let k: string | null = null;
     if (this.#skips.capacity > 0 && this.#skips.has(k = byteString(key))) {
       this.stats.skipHits++;
@@ -238,7 +233,7 @@ export class DecodeCache {
       set = new LabelSet(values, lk, true);
       this.#interned.set(lk, set);
     }
-    if (table.set(key, { set, lastScrape: this.#scrape })) {
+    if (table.set(key, set, this.#scrape)) {
       set.refs++;
       this.#size++;
       this.#seen++;
@@ -248,10 +243,10 @@ export class DecodeCache {
     return set;
   }
 
-  #table(size: number): ByteKeyTable<Entry> {
+  #table(size: number): ByteKeyTable<LabelSet> {
     let t = this.#tables.get(size);
     if (t === undefined) {
-      t = new ByteKeyTable<Entry>(size, this.#maxEntries);
+      t = new ByteKeyTable<LabelSet>(size, this.#maxEntries);
       this.#tables.set(size, t);
     }
     this.#last = t;
@@ -267,9 +262,9 @@ export class DecodeCache {
     if (everySeen) return;
     const oldest = this.#scrape - 1 - this.#maxIdle;
     for (const t of this.#tables.values()) {
-      t.sweep((entry) => {
-        if (entry.lastScrape > oldest) return false;
-        if (--entry.set.refs === 0) this.#interned.delete(entry.set.key);
+      t.sweep((set, lastScrape) => {
+        if (lastScrape > oldest) return false;
+        if (--set.refs === 0) this.#interned.delete(set.key);
         this.#size--;
         return true;
       });

@@ -1,20 +1,25 @@
 /**
  * An open-addressing hash table keyed by fixed-size raw byte keys. A scrape looks up every map
  * key once: hashing the bytes in place and comparing them against a flat arena costs no
- * allocation, where a `Map` needs a string made from each key first.
+ * allocation, where a `Map` needs a string made from each key first. On large maps the lookups
+ * are bound by cache misses, so each slot holds its entry's hash next to the entry number, and
+ * entries carry a stamp in a flat array rather than in an object.
  */
 
 const EMPTY = -1;
 const MIN_SLOTS = 16;
+/** Returned by `find` for a key that is not held. */
+export const MISSING = -1;
 
 /** Maps raw keys of one fixed length to values; keys of another length are never stored. */
 export class ByteKeyTable<V> {
   readonly keySize: number;
   readonly maxEntries: number;
-  #slots: Int32Array = new Int32Array(MIN_SLOTS).fill(EMPTY);
+  /** Pairs of (entry number or EMPTY, hash). */
+  #slots: Int32Array = new Int32Array(2 * MIN_SLOTS).fill(EMPTY);
   #mask = MIN_SLOTS - 1;
   #arena: Uint8Array;
-  #hashes: Int32Array;
+  #stamps: Int32Array;
   #values: Array<V | undefined> = [];
   #free: number[] = [];
   #count = 0;
@@ -25,7 +30,7 @@ export class ByteKeyTable<V> {
     this.maxEntries = Math.max(0, Math.floor(maxEntries));
     const initial = Math.min(this.maxEntries, 64);
     this.#arena = new Uint8Array(initial * keySize);
-    this.#hashes = new Int32Array(initial);
+    this.#stamps = new Int32Array(initial);
   }
 
   /** Number of keys held. */
@@ -35,46 +40,72 @@ export class ByteKeyTable<V> {
 
   /** The value stored for `key`, or undefined. */
   get(key: Uint8Array): V | undefined {
-    return this.getAt(key, 0, key.length);
+    const e = this.find(key, 0, key.length);
+    return e === MISSING ? undefined : this.#values[e];
   }
 
-  /** The value stored for the key at `buf[offset .. offset + length)`, or undefined. */
-  getAt(buf: Uint8Array, offset: number, length: number): V | undefined {
-    if (length !== this.keySize) return undefined;
-    const e = this.#find(buf, offset, hashBytes(buf, offset, length));
-    return e === EMPTY ? undefined : this.#values[e];
+  /** The entry number of the key at `buf[offset .. offset + length)`, or MISSING. */
+  find(buf: Uint8Array, offset: number, length: number): number {
+    if (length !== this.keySize) return MISSING;
+    const h = hashBytes(buf, offset, length);
+    const slots = this.#slots;
+    const mask = this.#mask;
+    const arena = this.#arena;
+    for (let s = h & mask;; s = (s + 1) & mask) {
+      const e = slots[2 * s] as number;
+      if (e === EMPTY) return MISSING;
+      if (slots[2 * s + 1] !== h) continue;
+      const base = e * length;
+      let i = 0;
+      while (i < length && arena[base + i] === buf[offset + i]) i++;
+      if (i === length) return e;
+    }
+  }
+
+  /** The value of entry `e` (from `find`). */
+  value(e: number): V {
+    return this.#values[e] as V;
+  }
+
+  /** The stamp of entry `e`. */
+  stamp(e: number): number {
+    return this.#stamps[e] as number;
+  }
+
+  /** Sets the stamp of entry `e`. */
+  setStamp(e: number, stamp: number): void {
+    this.#stamps[e] = stamp;
   }
 
   /** Stores `value` under `key`; false when the table is full or the key has another length. */
-  set(key: Uint8Array, value: V): boolean {
+  set(key: Uint8Array, value: V, stamp = 0): boolean {
     if (key.length !== this.keySize) return false;
-    const h = hashBytes(key, 0, key.length);
-    const found = this.#find(key, 0, h);
-    if (found !== EMPTY) {
+    const found = this.find(key, 0, key.length);
+    if (found !== MISSING) {
       this.#values[found] = value;
+      this.#stamps[found] = stamp;
       return true;
     }
     if (this.#count >= this.maxEntries) return false;
-    if ((this.#count + 1) * 4 > this.#slots.length * 3) this.#resize(this.#slots.length * 2);
+    if ((this.#count + 1) * 4 > (this.#mask + 1) * 3) this.#resize(2 * (this.#mask + 1));
+    const h = hashBytes(key, 0, key.length);
     const e = this.#allocate();
     this.#arena.set(key, e * this.keySize);
-    this.#hashes[e] = h;
+    this.#stamps[e] = stamp;
     this.#values[e] = value;
-    let s = h & this.#mask;
-    while (this.#slots[s] !== EMPTY) s = (s + 1) & this.#mask;
-    this.#slots[s] = e;
+    this.#place(e, h);
     this.#count++;
     return true;
   }
 
   /** Removes every entry for which `drop` returns true. */
-  sweep(drop: (value: V) => boolean): void {
+  sweep(drop: (value: V, stamp: number) => boolean): void {
     const slots = this.#slots;
     // Backward-shift deletion keeps probe chains intact without tombstones; a slot that
     // receives a shifted entry is examined again.
-    for (let s = 0; s < slots.length;) {
-      const e = slots[s] as number;
-      if (e !== EMPTY && drop(this.#values[e] as V)) {
+    for (let s = 0; s <= this.#mask;) {
+      const e = slots[2 * s] as number;
+      if (e !== EMPTY && drop(this.#values[e] as V, this.#stamps[e] as number)) {
         this.#removeAt(s);
         this.#values[e] = undefined;
         this.#free.push(e);
@@ -87,37 +118,32 @@ export class ByteKeyTable<V> {
 
   /** Calls `fn` for every stored value. */
   forEach(fn: (value: V) => void): void {
-    for (const e of this.#slots) if (e !== EMPTY) fn(this.#values[e] as V);
+    for (let s = 0; s <= this.#mask; s++) {
+      const e = this.#slots[2 * s] as number;
+      if (e !== EMPTY) fn(this.#values[e] as V);
+    }
   }
 
-  #find(key: Uint8Array, offset: number, h: number): number {
+  #place(e: number, h: number): void {
     const slots = this.#slots;
-    const mask = this.#mask;
-    const arena = this.#arena;
-    const ks = this.keySize;
-    for (let s = h & mask;; s = (s + 1) & mask) {
-      const e = slots[s] as number;
-      if (e === EMPTY) return EMPTY;
-      if (this.#hashes[e] !== h) continue;
-      const base = e * ks;
-      let i = 0;
-      while (i < ks && arena[base + i] === key[offset + i]) i++;
-      if (i === ks) return e;
-    }
+    let s = h & this.#mask;
+    while (slots[2 * s] !== EMPTY) s = (s + 1) & this.#mask;
+    slots[2 * s] = e;
+    slots[2 * s + 1] = h;
   }
 
   #allocate(): number {
     const reused = this.#free.pop();
     if (reused !== undefined) return reused;
     const e = this.#used++;
-    if (e >= this.#hashes.length) {
-      const n = Math.min(this.maxEntries, Math.max(64, this.#hashes.length * 2));
+    if (e >= this.#stamps.length) {
+      const n = Math.min(this.maxEntries, Math.max(64, this.#stamps.length * 2));
       const arena = new Uint8Array(n * this.keySize);
       arena.set(this.#arena);
       this.#arena = arena;
-      const hashes = new Int32Array(n);
-      hashes.set(this.#hashes);
-      this.#hashes = hashes;
+      const stamps = new Int32Array(n);
+      stamps.set(this.#stamps);
+      this.#stamps = stamps;
     }
     return e;
   }
@@ -128,28 +154,27 @@ export class ByteKeyTable<V> {
     let s = hole;
     for (;;) {
       s = (s + 1) & mask;
-      const e = slots[s] as number;
+      const e = slots[2 * s] as number;
       if (e === EMPTY) break;
-      const home = (this.#hashes[e] as number) & mask;
+      const home = (slots[2 * s + 1] as number) & mask;
       // Move e into the hole unless its home lies cyclically in (hole, s].
       const stays = hole <= s ? home > hole && home <= s : home > hole || home <= s;
       if (!stays) {
-        slots[hole] = e;
+        slots[2 * hole] = e;
+        slots[2 * hole + 1] = slots[2 * s + 1] as number;
         hole = s;
       }
     }
-    slots[hole] = EMPTY;
+    slots[2 * hole] = EMPTY;
   }
 
   #resize(n: number): void {
     const old = this.#slots;
-    this.#slots = new Int32Array(n).fill(EMPTY);
+    this.#slots = new Int32Array(2 * n).fill(EMPTY);
     this.#mask = n - 1;
-    for (const e of old) {
-      if (e === EMPTY) continue;
-      let s = (this.#hashes[e] as number) & this.#mask;
-      while (this.#slots[s] !== EMPTY) s = (s + 1) & this.#mask;
-      this.#slots[s] = e;
+    for (let s = 0; s < old.length; s += 2) {
+      const e = old[s] as number;
+      if (e !== EMPTY) this.#place(e, old[s + 1] as number);
     }
   }
 }

@@ -10,7 +10,7 @@ const utf8Encoder = new TextEncoder();
 
 /**
  * Appends ASCII, UTF-8 text and numbers to a byte buffer, handing it out in chunks. Chunks are
- * views into slabs of `slabSize` bytes: many 64 KiB chunks per allocation, because every new
+ * views into slabs of up to 1 MiB: many 64 KiB chunks per allocation, because every new
  * ArrayBuffer counts as external memory and enough of them force a young-generation GC, which
  * cost more than writing the chunks.
  */
@@ -19,10 +19,13 @@ export class ByteWriter {
   /** Start of the bytes not yet handed out. */
   #start = 0;
   #pos = 0;
-  readonly #slab: number;
+  #slab: number;
+  readonly #maxSlab: number;
 
-  constructor(slabSize = 1024 * 1024) {
-    this.#slab = Math.max(16, slabSize);
+  /** Slabs start at `firstSlab` bytes and double up to `maxSlab`, so small outputs stay small. */
+  constructor(firstSlab = 64 * 1024, maxSlab = 1024 * 1024) {
+    this.#slab = Math.max(16, firstSlab);
+    this.#maxSlab = Math.max(this.#slab, maxSlab);
   }
 
   /** Bytes written since the last `take()`. */
@@ -35,6 +38,7 @@ export class ByteWriter {
     // Chunks already handed out keep the old slab alive; only the pending bytes move.
     const pending = this.#pos - this.#start;
     const size = Math.max(this.#slab, 2 * (pending + n));
+    this.#slab = Math.min(this.#maxSlab, this.#slab * 2);
     const next = new Uint8Array(size);
     next.set(this.#buf.subarray(this.#start, this.#pos));
     this.#buf = next;

@@ -128,7 +128,7 @@ function prepareOne(
     }
     return 0;
   };
-  const samples = sortSamples(input, compare);
+  const samples = sortSamples(input, order, compare);
   for (let i = 1; checkDuplicates && i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
@@ -199,7 +199,7 @@ function linePrefixes(
   }
   if (memos === 0) return null;
   if (same) return old as Prefixes;
-  const w = new ByteWriter(n * 48 + 64);
+  const w = new ByteWriter(n * 48 + 64, Infinity);
   const ends = new Int32Array(n);
   const name = utf8Bytes(family.name);
   for (let i = 0; i < n; i++) {
@@ -225,6 +225,7 @@ function linePrefixes(
  */
 function sortSamples<T extends ScalarSample | HistogramSample>(
   input: T[],
+  order: number[],
   compare: (a: T, b: T) => number,
 ): T[] {
   let epoch = -1;
@@ -239,7 +240,7 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
       maxRank = m.rank;
     }
   }
-  if (epoch === -1) return input.slice().sort(compare);
+  if (epoch === -1) return sortByLabels(input.slice(), order, compare);
   const placed = new Array<T | undefined>(maxRank + 1);
   const fresh: T[] = [];
   for (const s of input) {
@@ -256,7 +257,7 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
   placed.length = n;
   const ranked = placed as T[];
   if (fresh.length === 0) return ranked;
-  fresh.sort(compare);
+  sortByLabels(fresh, order, compare);
   const out: T[] = new Array(ranked.length + fresh.length);
   let i = 0;
   let j = 0;
@@ -268,6 +269,38 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
   while (i < ranked.length) out[k++] = ranked[i++] as T;
   while (j < fresh.length) out[k++] = fresh[j++] as T;
   return out;
+}
+
+// Label values that could sort differently as one joined string: the separator itself, and
+// UTF-16 units whose order differs from UTF-8's (see compareUtf8).
+const UNSAFE_FOR_JOINED_SORT = /[\0\uD800-\uFFFF]/;
+
+/**
+ * Sorts `items` in place by their label values in `order`. Comparing one joined string per
+ * series with the engine's own string order is several times faster than walking label arrays
+ * in a comparator; it agrees with `compare` whenever no value holds NUL (the separator sorts
+ * below every other char) or a char from U+D800 up. Otherwise `compare` does the work.
+ */
+function sortByLabels<T extends ScalarSample | HistogramSample>(
+  items: T[],
+  order: number[],
+  compare: (a: T, b: T) => number,
+): T[] {
+  if (items.length < 2) return items;
+  const keyed = new Array<{ key: string; item: T }>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    let key = "";
+    for (let k = 0; k < order.length; k++) {
+      const v = item.labels[order[k] as number] as string;
+      if (UNSAFE_FOR_JOINED_SORT.test(v)) return items.sort(compare);
+      key = k === 0 ? v : key + "\0" + v;
+    }
+    keyed[i] = { key, item };
+  }
+  keyed.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (let i = 0; i < items.length; i++) items[i] = (keyed[i] as { item: T }).item;
+  return items;
 }
 
 function labelPairs(labels: readonly string[], names: readonly string[], order: number[]): string {
@@ -289,7 +322,7 @@ function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Arra
     w.bytes("\n# TYPE " + name + " " + family.type + "\n");
     if (family.type === "histogram") {
       // Every series of a histogram usually shares one set of bounds: format each once.
-      const leText = new Map<number, string>();
+      const leText = new Map<number, Uint8Array>();
       for (const s of samples as HistogramSample[]) {
         histogramLines(w, name, utf8Bytes(labelPairs(s.labels, names, order)), s, leText);
         if (w.length >= target) yield w.take();
@@ -324,24 +357,25 @@ function histogramLines(
   name: string,
   pairs: string,
   s: HistogramSample,
-  leText: Map<number, string>,
+  leText: Map<number, Uint8Array>,
 ): void {
-  const bucket = name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="');
+  // One series writes its bucket prefix once per bucket: copy it from bytes, not from a string.
+  const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
   let infSeen = false;
   for (const b of s.buckets) {
     let le = leText.get(b.le);
     if (le === undefined) {
-      le = formatFloat(b.le) + '"}';
+      le = latin1Bytes(formatFloat(b.le) + '"}');
       leText.set(b.le, le);
     }
-    w.bytes(bucket);
-    w.bytes(le);
-    w.value(b.count);
+    w.range(bucket, 0, bucket.length);
+    w.line(le, 0, le.length, b.count);
     if (b.le === Infinity) infSeen = true;
   }
   // expfmt adds the +Inf bucket unless the histogram already has one.
   if (!infSeen) {
-    w.bytes(bucket + '+Inf"}');
+    w.range(bucket, 0, bucket.length);
+    w.bytes('+Inf"}');
     w.value(s.count);
   }
   const braces = pairs === "" ? "" : "{" + pairs + "}";
@@ -349,6 +383,13 @@ function histogramLines(
   w.value(s.sum);
   w.bytes(name + "_count" + braces);
   w.value(s.count);
+}
+
+/** Bytes of a string of one char per byte (see `utf8Bytes`). */
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /**

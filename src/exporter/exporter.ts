@@ -326,7 +326,14 @@ export class Exporter {
   }
 
   /** Raw rows of every metric map (for /maps); a map that fails to read carries its error. */
-  dumpMaps(): DumpMap[] {
+  dumpMaps(): Promise<DumpMap[]> {
+    // In the scrape queue: a read reuses the map's buffers, which a scrape may still be using.
+    const run = this.#scrapeQueue.then(() => this.#dumpMaps());
+    this.#scrapeQueue = run.then(() => {}, () => {});
+    return run;
+  }
+
+  #dumpMaps(): DumpMap[] {
     const out: DumpMap[] = [];
     for (const r of this.#readers) {
       const rows: DumpRow[] = [];

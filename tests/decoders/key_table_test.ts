@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ByteKeyTable, hashBytes } from "../../src/decoders/key_table.ts";
+import { ByteKeyTable, hashBytes, MISSING } from "../../src/decoders/key_table.ts";
 
 function key(n: number): Uint8Array {
   return new Uint8Array(new Uint32Array([n, n * 7]).buffer);
@@ -62,4 +62,21 @@ Deno.test("byte key hash depends on every byte", () => {
     k[i] = 1;
     assert.notEqual(hashBytes(k), h, `byte ${i}`);
   }
+});
+
+Deno.test("byte key table finds keys inside a larger buffer and keeps a stamp per entry", () => {
+  const t = new ByteKeyTable<string>(8, 10);
+  t.set(key(5), "five", 3);
+  const buf = new Uint8Array(24);
+  buf.set(key(5), 8);
+  const e = t.find(buf, 8, 8);
+  assert.notEqual(e, MISSING);
+  assert.equal(t.value(e), "five");
+  assert.equal(t.stamp(e), 3);
+  t.setStamp(e, 4);
+  assert.equal(t.stamp(t.find(key(5), 0, 8)), 4);
+  assert.equal(t.find(buf, 0, 8), MISSING);
+  assert.equal(t.find(buf, 8, 4), MISSING);
+  t.sweep((_, stamp) => stamp === 4);
+  assert.equal(t.size, 0);
 });
