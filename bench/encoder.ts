@@ -12,7 +12,7 @@ import type {
   ScalarSample,
   SeriesMemo,
 } from "../src/encode/model.ts";
-import { encodeText } from "../src/encode/text.ts";
+import { encodeTextBytes } from "../src/encode/text.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 const OPS = ["read", "write", "open", "close", "stat", "sync", "unknown:6", "unknown:7"];
@@ -64,10 +64,20 @@ function observations(series: number): number[] {
   return out;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * prom-client's exposition as the UTF-8 bytes a server sends: `registry.metrics()` returns a
+ * string, which the HTTP layer must encode (Node does when writing it to the socket).
+ */
+async function promBytes(registry: client.Registry): Promise<Uint8Array> {
+  return utf8.encode(await registry.metrics());
+}
+
 async function timeBoth(
   runs: number,
-  ours: () => string,
-  theirs: () => Promise<string>,
+  ours: () => Uint8Array,
+  theirs: () => Promise<Uint8Array>,
 ): Promise<{ ours: Summary; theirs: Summary; oursBytes: number; theirsBytes: number }> {
   let oursBytes = 0;
   let theirsBytes = 0;
@@ -117,7 +127,7 @@ export async function compareCounters(series: number, runs: number): Promise<Enc
     registers: [registry],
   });
   for (const d of data) counter.inc({ id: d.labels[0], op: d.labels[1] }, d.value);
-  const t = await timeBoth(runs, () => encodeText([family]), () => registry.metrics());
+  const t = await timeBoth(runs, () => encodeTextBytes([family]), () => promBytes(registry));
   return figures(series, t);
 }
 
@@ -154,7 +164,7 @@ export async function compareCountersSteady(
     registers: [registry],
   });
   for (const d of data) counter.inc({ id: d.labels[0], op: d.labels[1] }, d.value);
-  const t = await timeBoth(runs, () => encodeText([family]), () => registry.metrics());
+  const t = await timeBoth(runs, () => encodeTextBytes([family]), () => promBytes(registry));
   return figures(series, t);
 }
 
@@ -194,6 +204,6 @@ export async function compareHistograms(series: number, runs: number): Promise<E
       sum,
     });
   }
-  const t = await timeBoth(runs, () => encodeText([family]), () => registry.metrics());
+  const t = await timeBoth(runs, () => encodeTextBytes([family]), () => promBytes(registry));
   return figures(series, t);
 }

@@ -189,7 +189,7 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
   ));
   const e = r.encoder;
   parts.push(formatTable(
-    "Encoder alone: src/encode/text.ts encodeText vs prom-client 15.1.3 registry.metrics() (ms)",
+    "Encoder alone, to UTF-8 bytes: encodeTextBytes vs prom-client 15.1.3 registry.metrics() + TextEncoder (ms)",
     [
       "families",
       "series",

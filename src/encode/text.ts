@@ -407,8 +407,18 @@ export function encodeTextChunks(
 
 /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
 export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
-  const chunks = [...writeChunks(prepare(families), Infinity)];
-  return chunks.length === 1 ? chunks[0] as Uint8Array<ArrayBuffer> : new Uint8Array(0);
+  // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
+  const chunks = [...writeChunks(prepare(families), 1024 * 1024)];
+  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const c of chunks) {
+    out.set(c, n);
+    n += c.length;
+  }
+  return out;
 }
 
 const utf8Decoder = new TextDecoder();
