@@ -20,7 +20,7 @@ PERMS := --allow-ffi --allow-net --allow-env --allow-read
 NATIVE_DIR := $(CURDIR)/build/native
 APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all deps deps-test deno libbpf native examples fixtures test test-unit test-kernel verify run build clean
+.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernel verify run build clean
 
 all: examples
 
@@ -90,7 +90,13 @@ verify:
 	$(DENO) lint
 	$(DENO) check main.ts src/ ffi/ tests/
 
-test: deps-test examples fixtures verify
+# Kernel interfaces the kernel tests use and a fresh host may not have mounted (root only; a
+# non-root run skips the kernel tests anyway).
+host:
+	@if [ "$$(id -u)" = 0 ] && [ ! -e /sys/kernel/tracing/events ]; then \
+	  mount -t tracefs tracefs /sys/kernel/tracing && echo "Mounted tracefs on /sys/kernel/tracing"; fi
+
+test: deps-test examples fixtures verify host
 	$(DENO) test $(PERMS) --allow-write --allow-run --allow-sys tests/
 
 test-unit: examples fixtures

@@ -21,6 +21,21 @@ function unavailableReason(): string | null {
 
 const reason = unavailableReason();
 
+let currentTest = "";
+
+/**
+ * Records how a test ran on this kernel (e.g. which path a feature probe chose) on stderr and,
+ * when EBPF_EXPORTER_TEST_NOTES names a file, as a JSON line there for the kernel matrix.
+ */
+export function note(text: string): void {
+  console.error(`NOTE ${currentTest}: ${text}`);
+  const file = Deno.env.get("EBPF_EXPORTER_TEST_NOTES");
+  if (file === undefined || file === "") return;
+  Deno.writeTextFileSync(file, JSON.stringify({ test: currentTest, note: text }) + "\n", {
+    append: true,
+  });
+}
+
 /** Registers a test that needs real BPF: skipped loudly without it, failing when required. */
 export function kernelTest(name: string, fn: () => Promise<void> | void): void {
   if (reason !== null && !REQUIRED) {
@@ -36,7 +51,10 @@ export function kernelTest(name: string, fn: () => Promise<void> | void): void {
       ? () => {
         throw new Error(`Kernel test required (EBPF_EXPORTER_REQUIRE_KERNEL=1) but ${reason}`);
       }
-      : fn,
+      : () => {
+        currentTest = name;
+        return fn();
+      },
   });
 }
 
@@ -170,6 +188,43 @@ export async function bpftool<T>(args: string[]): Promise<T> {
 /** Every BPF program loaded in the kernel right now. */
 export function loadedPrograms(): Promise<Array<{ id: number; name?: string }>> {
   return bpftool(["prog", "list"]);
+}
+
+/**
+ * Polls `cond` every `intervalMs` until it returns true, failing with `what` after `timeoutMs`.
+ * Use it instead of a fixed sleep wherever a test waits for something to happen.
+ */
+export async function waitUntil(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10000);
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${opts.timeoutMs ?? 10000} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
+  }
+}
+
+/**
+ * Waits until none of `ids` is loaded: the kernel frees a program after an RCU grace period, so
+ * an id can still be listed for a moment after its last fd closed.
+ */
+export async function waitProgramsGone(ids: Iterable<number>, timeoutMs = 10000): Promise<void> {
+  const want = [...ids];
+  let left: number[] = want;
+  await waitUntil(`programs ${want.join(", ")} to be freed`, async () => {
+    const loaded = await loadedProgramIds();
+    left = want.filter((id) => loaded.has(id));
+    return left.length === 0;
+  }, { timeoutMs, intervalMs: 100 }).catch((e) => {
+    throw new Error(
+      `program(s) ${left.join(", ")} still loaded after exit: ${(e as Error).message}`,
+    );
+  });
 }
 
 /** Ids of every BPF program loaded in the kernel right now. */
