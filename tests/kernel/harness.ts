@@ -152,6 +152,54 @@ export async function startExporter(
   };
 }
 
+/**
+ * Starts the exporter, runs `body` with it and always stops it. After a body that succeeded the
+ * exporter must exit 0 on SIGTERM; a body that failed is rethrown with the exporter's log appended.
+ * Assertions never run in a `finally`, so a stop failure cannot hide the body's own error.
+ */
+export async function withExporter<T>(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number },
+  body: (ex: Running) => Promise<T>,
+): Promise<T> {
+  const ex = await startExporter(args, opts);
+  let result: T;
+  try {
+    result = await body(ex);
+  } catch (e) {
+    await stopWithin(ex);
+    throw withLog(e, ex.stderr());
+  }
+  const code = await stopWithin(ex);
+  if (code !== 0) {
+    throw new Error(`exporter exited ${code} after SIGTERM, expected 0:\n${ex.stderr()}`);
+  }
+  return result;
+}
+
+/** SIGTERM, then SIGKILL if the exporter has not exited after 10 s; returns the exit code. */
+async function stopWithin(ex: Running): Promise<number> {
+  const timer = setTimeout(() => {
+    try {
+      ex.child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }, 10000);
+  try {
+    return await ex.stop("SIGTERM");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The same error with the exporter log added to its message and stack. */
+function withLog(e: unknown, log: string): unknown {
+  const tail = `\n--- exporter log ---\n${log}--- end of exporter log ---`;
+  if (!(e instanceof Error)) return new Error(`${String(e)}${tail}`);
+  e.message += tail;
+  if (e.stack !== undefined) e.stack += tail;
+  return e;
+}
+
 /** Fetches a path and returns the body text, failing on a non-200 answer. */
 export async function scrape(url: string): Promise<string> {
   const res = await fetch(url);
