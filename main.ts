@@ -10,6 +10,8 @@ import { Exporter } from "./src/exporter/exporter.ts";
 import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
 import { parseKallsymsAddresses } from "./src/exporter/kaddrs.ts";
 import { formatMapsJson, formatMapsText } from "./src/exporter/maps_dump.ts";
+import { formatListing, inspectConfigs, programSections } from "./src/config_needs.ts";
+import { hostFeatureStatus } from "./src/kernel_features.ts";
 import { configureLog, debug, log } from "./src/log.ts";
 import { serve } from "./src/server.ts";
 import { BUILD_INFO } from "./src/version.ts";
@@ -71,11 +73,25 @@ async function main(argv: string[]): Promise<number> {
   const assets = embeddedAssets();
   if (cmd.kind === "list") {
     const source = configSource(cmd.configDir, assets, defaultConfigDir());
+    let names: string[];
     try {
-      for (const name of listConfigNames(source, assets)) console.log(name);
+      names = listConfigNames(source, assets);
     } catch (e) {
       console.error(`ebpf_exporter: error: cannot list configs: ${(e as Error).message}`);
       return 1;
+    }
+    let sections = (name: string) => programSections(source, name);
+    try {
+      openLibbpf();
+    } catch (e) {
+      // The names are still worth printing; each line then says why its needs are unknown.
+      console.error(`ebpf_exporter: warning: cannot inspect configs: ${(e as Error).message}`);
+      sections = () => {
+        throw new Error("libbpf not found");
+      };
+    }
+    for (const line of formatListing(inspectConfigs(names, sections), hostFeatureStatus)) {
+      console.log(line);
     }
     return 0;
   }

@@ -338,6 +338,24 @@ export function possibleCpus(): number {
   return possibleCpusCache;
 }
 
+/** Program types the exporter probes for (values of enum bpf_prog_type). */
+export const ProgramType = {
+  TRACING: 26,
+} as const;
+
+/**
+ * Whether the kernel accepts programs of this type, by libbpf's own probe: it loads a two-
+ * instruction program and closes it. For TRACING, libbpf 1.x aims a fentry program at BTF id 1,
+ * which a kernel with trampolines rejects with EINVAL as "not a function"; any other outcome
+ * (EPERM under lockdown, no BTF, no support) counts as missing. Throws LibbpfError carrying the
+ * errno when libbpf cannot probe the type at all.
+ */
+export function probeProgramType(type: number): boolean {
+  const r = bpf().libbpf_probe_bpf_prog_type(type, null);
+  if (r < 0) fail(`Cannot probe BPF program type ${type}`, r);
+  return r === 1;
+}
+
 /** One map of an object; reads reuse buffers across calls. */
 export class BpfMap {
   #ptr: Deno.PointerObject;

@@ -9,6 +9,8 @@ export const LIBBPF_SYMBOLS = {
   libbpf_num_possible_cpus: { parameters: [], result: "i32" },
   // (const char* sec, enum bpf_prog_type, enum bpf_attach_type, const libbpf_prog_handler_opts*)
   libbpf_register_prog_handler: { parameters: ["buffer", "i32", "i32", "buffer"], result: "i32" },
+  // (enum bpf_prog_type, const void* opts): 1 supported, 0 not, negative errno when unprobeable
+  libbpf_probe_bpf_prog_type: { parameters: ["i32", "pointer"], result: "i32" },
 
   bpf_object__open_file: { parameters: ["buffer", "buffer"], result: "pointer" }, // (const char*, opts*)
   bpf_object__open_mem: { parameters: ["buffer", "usize", "buffer"], result: "pointer" }, // (void*, size_t, opts*)
