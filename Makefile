@@ -12,6 +12,7 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-idirafter /usr/include/$(shell uname -m)-linux-gnu -idirafter /usr/include
 APT_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc
 TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2 libcap2-bin
+VM_PACKAGES := qemu-system-x86 busybox-static kmod debian-archive-keyring
 EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)
 FIXTURE_SOURCES := $(wildcard tests/fixtures/*/*.bpf.c)
@@ -20,7 +21,7 @@ PERMS := --allow-ffi --allow-net --allow-env --allow-read
 NATIVE_DIR := $(CURDIR)/build/native
 APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernel verify run build clean
+.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernels deps-vm kernel-support verify run build clean
 
 all: examples
 
@@ -96,8 +97,27 @@ host:
 	@if [ "$$(id -u)" = 0 ] && [ ! -e /sys/kernel/tracing/events ]; then \
 	  mount -t tracefs tracefs /sys/kernel/tracing && echo "Mounted tracefs on /sys/kernel/tracing"; fi
 
+TEST_RESULTS := $(CURDIR)/build/test-results
+
 test: deps-test examples fixtures verify host
-	$(DENO) test $(PERMS) --allow-write --allow-run --allow-sys tests/
+	@rm -rf $(TEST_RESULTS) && mkdir -p $(TEST_RESULTS)
+	@$(DENO) run --no-check $(PERMS) --allow-sys tests/vm/features.ts > $(TEST_RESULTS)/host-features.json
+	EBPF_EXPORTER_TEST_NOTES=$(TEST_RESULTS)/host-notes.jsonl \
+	  $(DENO) test $(PERMS) --allow-write --allow-run --allow-sys --junit-path=$(TEST_RESULTS)/host.xml tests/
+
+deps-vm:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES) $(VM_PACKAGES)"
+
+# The kernel matrix: the kernel tests in QEMU guests of every kernel in tests/vm/kernels.list
+# (downloaded from Debian's archive into build/kernels/). KERNELS=6.1,6.12 or ONLY=file,... narrow
+# it; run `make test` first for the host column.
+test-kernels: deps-vm examples fixtures
+	$(DENO) run $(PERMS) --allow-write --allow-run tests/vm/matrix.ts \
+	  $(if $(KERNELS),--kernels $(KERNELS)) $(if $(ONLY),--only $(ONLY))
+
+# Rewrites README.md's kernel support table from the last matrix run.
+kernel-support:
+	$(DENO) run --allow-read --allow-write tests/vm/matrix.ts --readme
 
 test-unit: examples fixtures
 	$(DENO) test $(PERMS) tests/ --ignore=tests/kernel

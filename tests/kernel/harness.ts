@@ -4,6 +4,7 @@
  */
 
 import { isReadable } from "../../ffi/libc.ts";
+import { type Feature, missing } from "./probes.ts";
 
 const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -34,6 +35,17 @@ export function note(text: string): void {
   Deno.writeTextFileSync(file, JSON.stringify({ test: currentTest, note: text }) + "\n", {
     append: true,
   });
+}
+
+/**
+ * Probes `feature` and notes which path the test takes: true when the kernel has it (test the
+ * working path), false when not (test the clear-error path). The kernel matrix reads these notes
+ * (`FEATURE: present` / `FEATURE: missing (why)`) to fill the README's kernel support table.
+ */
+export async function hasFeature(feature: Feature): Promise<boolean> {
+  const gap = await missing(feature);
+  note(gap === null ? `${feature}: present` : `${feature}: missing (${gap})`);
+  return gap === null;
 }
 
 /** Registers a test that needs real BPF: skipped loudly without it, failing when required. */

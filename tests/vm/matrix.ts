@@ -1,0 +1,157 @@
+/**
+ * `make test-kernels`: runs the kernel tests in a QEMU guest for each kernel of kernels.list and
+ * prints a table, kernel × test → passed / failed / skipped, with the features each kernel had.
+ * The host (`make test`'s own run, read from build/test-results/) is the first column.
+ *
+ *   deno run -A tests/vm/matrix.ts [--kernels 6.1,6.12] [--only FILE,...] [--readme]
+ *
+ * Results go to build/matrix/report.json and report.md; `--readme` rewrites README.md's kernel
+ * support table from the report (without running anything). Exits 1 when any guest test failed.
+ */
+
+import { parseArgs } from "node:util";
+import { type CaseResult, parseJunit } from "./junit.ts";
+import { type Column, renderMatrix, renderSupport, type Report } from "./report.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const OUT = `${ROOT}/build/matrix`;
+const HOST = `${ROOT}/build/test-results`;
+/** Kernel test files not run in guests: packaging and benchmarks, which no kernel changes. */
+const HOST_ONLY = new Set([
+  "bench_test.ts",
+  "binary_test.ts",
+  "binary_privileges_test.ts",
+]);
+const PERMS =
+  "--allow-ffi --allow-net --allow-env --allow-read --allow-write --allow-run --allow-sys";
+
+function kernels(): string[] {
+  return Deno.readTextFileSync(`${ROOT}/tests/vm/kernels.list`).split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.trim().split(/\s+/)[0]!);
+}
+
+function guestTestFiles(dir = "tests/kernel"): string[] {
+  const files: string[] = [];
+  for (const e of Deno.readDirSync(`${ROOT}/${dir}`)) {
+    if (e.isDirectory) files.push(...guestTestFiles(`${dir}/${e.name}`));
+    else if (e.name.endsWith("_test.ts") && !HOST_ONLY.has(e.name)) files.push(`${dir}/${e.name}`);
+  }
+  return files.sort();
+}
+
+function readOr<T>(path: string, parse: (s: string) => T, fallback: T): T {
+  try {
+    return parse(Deno.readTextFileSync(path));
+  } catch {
+    return fallback;
+  }
+}
+
+function notes(path: string): Array<{ test: string; note: string }> {
+  return readOr(path, (s) => s.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)), []);
+}
+
+function kernelCases(cases: CaseResult[]): CaseResult[] {
+  return cases.filter((c) => c.file.startsWith("./tests/kernel/"));
+}
+
+/** The host column, from the files `make test` leaves in build/test-results. */
+function hostColumn(): Column | null {
+  const xml = readOr(`${HOST}/host.xml`, (s) => s, null);
+  if (xml === null) return null;
+  return {
+    name: "host",
+    features: readOr(`${HOST}/host-features.json`, JSON.parse, {}),
+    cases: kernelCases(parseJunit(xml)),
+    notes: notes(`${HOST}/host-notes.jsonl`),
+    status: "ran",
+    seconds: null,
+  };
+}
+
+async function guestColumn(series: string, files: string[]): Promise<Column> {
+  const dir = `${OUT}/${series}`;
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const deno = Deno.execPath();
+  const cmd = [
+    `${deno} run --no-check ${PERMS} tests/vm/features.ts > /run/vm-out/features.json`,
+    `EBPF_EXPORTER_TEST_NOTES=/run/vm-out/notes.jsonl ${deno} test --no-check ${PERMS} ` +
+    `--junit-path=/run/vm-out/junit.xml ${files.join(" ")}`,
+  ].join("\n");
+  const started = performance.now();
+  const child = new Deno.Command(`${ROOT}/tests/vm/run-guest.sh`, {
+    args: [series, cmd],
+    env: { VM_OUT: dir },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const { code } = await child.status;
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const xml = readOr(`${dir}/junit.xml`, (s) => s, null);
+  return {
+    name: series,
+    features: readOr(`${dir}/features.json`, JSON.parse, {}),
+    cases: xml === null ? [] : kernelCases(parseJunit(xml)),
+    notes: notes(`${dir}/notes.jsonl`),
+    status: xml === null ? `guest failed (run-guest.sh exited ${code})` : "ran",
+    seconds,
+  };
+}
+
+function updateReadme(report: Report): void {
+  const path = `${ROOT}/README.md`;
+  const text = Deno.readTextFileSync(path);
+  const begin = "<!-- kernel-support:begin -->";
+  const end = "<!-- kernel-support:end -->";
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${begin} … ${end} section`);
+  const body = renderSupport(report);
+  Deno.writeTextFileSync(path, `${text.slice(0, i + begin.length)}\n${body}\n${text.slice(j)}`);
+  console.log(`README.md kernel support table updated from ${OUT}/report.json`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      kernels: { type: "string" },
+      only: { type: "string" },
+      readme: { type: "boolean", default: false },
+    },
+  });
+  if (values.readme) {
+    updateReadme(JSON.parse(Deno.readTextFileSync(`${OUT}/report.json`)));
+    return 0;
+  }
+  const series = values.kernels?.split(",") ?? kernels();
+  const files = values.only?.split(",") ?? guestTestFiles();
+  const columns: Column[] = [];
+  const host = hostColumn();
+  if (host !== null) columns.push(host);
+  else {console.error(
+      "No host results in build/test-results (run `make test` first): host column left out",
+    );}
+  const started = performance.now();
+  for (const s of series) {
+    console.log(`\n=== kernel ${s}: ${files.length} test files ===`);
+    columns.push(await guestColumn(s, files));
+  }
+  const report: Report = {
+    date: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 1000),
+    files,
+    columns,
+  };
+  await Deno.mkdir(OUT, { recursive: true });
+  Deno.writeTextFileSync(`${OUT}/report.json`, JSON.stringify(report, null, 2) + "\n");
+  const { text, markdown, failed } = renderMatrix(report);
+  Deno.writeTextFileSync(`${OUT}/report.md`, markdown);
+  console.log(`\n${text}`);
+  console.log(`Matrix: ${report.seconds} s for ${series.length} guest kernels; report in ${OUT}/`);
+  return failed ? 1 : 0;
+}
+
+Deno.exit(await main());
