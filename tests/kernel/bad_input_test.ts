@@ -1,13 +1,33 @@
 /** Bad input: one clear message, a non-zero exit, and no BPF program left loaded. */
 
 import assert from "node:assert/strict";
-import { kernelTest, loadedPrograms, ROOT, runExporter } from "./harness.ts";
+import {
+  kernelTest,
+  loadedProgramIds,
+  loadedPrograms,
+  ROOT,
+  runExporter,
+  waitUntil,
+} from "./harness.ts";
 
 const FIXTURE_OBJ = `${ROOT}/tests/fixtures/bpf/badmaps.bpf.o`;
 const FIXTURE_PROG = "badmaps_fixture"; // bpftool shows names cut to 15 characters
 
-async function fixtureProgramsLoaded(): Promise<number> {
-  return (await loadedPrograms()).filter((p) => p.name?.startsWith(FIXTURE_PROG)).length;
+/**
+ * Waits until no fixture program loaded since `before` remains. A failed run reports no program
+ * ids, so new ids with the fixture's name stand in for them; the kernel frees a program an RCU
+ * grace period after its last reference, so a short-lived one may still be listed for a moment.
+ */
+async function waitFixtureProgramsGone(before: Set<number>): Promise<void> {
+  let left: number[] = [];
+  await waitUntil("fixture programs to be freed", async () => {
+    left = (await loadedPrograms())
+      .filter((p) => p.name?.startsWith(FIXTURE_PROG) && !before.has(p.id))
+      .map((p) => p.id);
+    return left.length === 0;
+  }).catch((e) => {
+    throw new Error(`fixture program(s) ${left.join(", ")} left loaded: ${(e as Error).message}`);
+  });
 }
 
 function counterYaml(name: string, labels: string): string {
@@ -28,11 +48,12 @@ async function expectFailure(
       if (typeof content === "string") await Deno.writeTextFile(`${dir}/${f}`, content);
       else await Deno.writeFile(`${dir}/${f}`, content);
     }
+    const before = await loadedProgramIds();
     const r = await runExporter(["--config.dir", dir, "--config.names", name]);
     assert.notEqual(r.code, 0, `expected failure, got exit 0:\n${r.stderr}`);
     assert.match(r.stderr, pattern);
     assert.ok(!/Listening on/.test(r.stderr), "no port opened");
-    assert.equal(await fixtureProgramsLoaded(), 0, "fixture program left loaded");
+    await waitFixtureProgramsGone(before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

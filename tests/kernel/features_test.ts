@@ -8,7 +8,8 @@ import {
   ROOT,
   runExporter,
   scrape,
-  startExporter,
+  waitUntil,
+  withExporter,
 } from "./harness.ts";
 
 const EVENTS = `${ROOT}/tests/fixtures/events`;
@@ -17,14 +18,17 @@ kernelTest("kaddrs writes the kallsyms address into the program before load", as
   const line = new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")).split("\n")
     .find((l) => l.endsWith(" jiffies_to_msecs"))!;
   const want = Number(BigInt("0x" + line.split(" ")[0]) & 0xffffffffn);
-  const ex = await startExporter(["--config.dir", EVENTS, "--config.names", "kaddrs"]);
-  try {
-    await new Promise((r) => setTimeout(r, 100));
-    const m = parseExposition(await scrape(`${ex.url}/metrics`));
-    assert.equal(m.get("ebpf_exporter_kaddr_low_bits"), want);
-  } finally {
-    assert.equal(await ex.stop(), 0, ex.stderr());
-  }
+  await withExporter(["--config.dir", EVENTS, "--config.names", "kaddrs"], {}, async (ex) => {
+    // The program stores what it sees on its first syscall event; scraping makes syscalls.
+    let seen = 0;
+    await waitUntil("the program to store the address", async () => {
+      seen =
+        parseExposition(await scrape(`${ex.url}/metrics`)).get("ebpf_exporter_kaddr_low_bits") ??
+          0;
+      return seen !== 0;
+    });
+    assert.equal(seen, want);
+  });
 });
 
 kernelTest("a kaddr symbol missing from kallsyms is a clear error", async () => {
@@ -68,14 +72,8 @@ kernelTest("--btf.path loads with an explicit BTF file and names a missing one",
 });
 
 kernelTest("--debug serves raw map rows on /maps as text and JSON", async () => {
-  const ex = await startExporter([
-    "--config.dir",
-    `${ROOT}/examples`,
-    "--config.names",
-    "softirqs",
-    "--debug",
-  ]);
-  try {
+  const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "softirqs", "--debug"];
+  await withExporter(args, {}, async (ex) => {
     const text = await scrape(`${ex.url}/maps`);
     assert.match(text, /^## Config: softirqs$/m);
     assert.match(text, /^### Map: softirqs_total$/m);
@@ -88,30 +86,24 @@ kernelTest("--debug serves raw map rows on /maps as text and JSON", async () => 
     const json = await res.json() as Array<{ config: string; map: string; rows: unknown[] }>;
     assert.equal(json[0]?.config, "softirqs");
     assert.ok((json[0]?.rows.length ?? 0) >= 10);
-  } finally {
-    assert.equal(await ex.stop(), 0, ex.stderr());
-  }
+  });
 });
 
 kernelTest("/maps is not served without --debug", async () => {
-  const ex = await startExporter(["--config.dir", `${ROOT}/examples`, "--config.names", "timers"]);
-  try {
+  const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "timers"];
+  await withExporter(args, {}, async (ex) => {
     const res = await fetch(`${ex.url}/maps`);
     await res.body?.cancel();
     assert.equal(res.status, 404);
-  } finally {
-    assert.equal(await ex.stop(), 0);
-  }
+  });
 });
 
 kernelTest("uprobe//proc/self/exe:post_attach_mark programs run once after attach", async () => {
-  const ex = await startExporter(["--config.dir", EVENTS, "--config.names", "post_attach"]);
-  try {
+  const args = ["--config.dir", EVENTS, "--config.names", "post_attach"];
+  await withExporter(args, {}, async (ex) => {
     const first = parseExposition(await scrape(`${ex.url}/metrics`));
     assert.equal(first.get("ebpf_exporter_post_attach_runs"), 1);
     const again = parseExposition(await scrape(`${ex.url}/metrics`));
     assert.equal(again.get("ebpf_exporter_post_attach_runs"), 1, "scrapes do not fire it");
-  } finally {
-    assert.equal(await ex.stop(), 0, ex.stderr());
-  }
+  });
 });

@@ -212,6 +212,29 @@ function withLog(e: unknown, log: string): unknown {
   return e;
 }
 
+/**
+ * Section names of an ELF64 little-endian object such as NAME.bpf.o, read from its section
+ * header table: what a test needs to know which attach types an object's programs use.
+ */
+export function objectSections(path: string): string[] {
+  const bytes = Deno.readFileSync(path);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (v.getUint32(0) !== 0x7f454c46 || bytes[4] !== 2 || bytes[5] !== 1) {
+    throw new Error(`"${path}" is not a little-endian ELF64 object`);
+  }
+  const shoff = Number(v.getBigUint64(0x28, true));
+  const shentsize = v.getUint16(0x3a, true);
+  const shnum = v.getUint16(0x3c, true);
+  const strtab = Number(v.getBigUint64(shoff + v.getUint16(0x3e, true) * shentsize + 0x18, true));
+  const names: string[] = [];
+  for (let i = 0; i < shnum; i++) {
+    const start = strtab + v.getUint32(shoff + i * shentsize, true);
+    const end = bytes.indexOf(0, start);
+    names.push(new TextDecoder().decode(bytes.subarray(start, end)));
+  }
+  return names;
+}
+
 /** Fetches a path and returns the body text, failing on a non-200 answer. */
 export async function scrape(url: string): Promise<string> {
   const res = await fetch(url);

@@ -5,10 +5,16 @@
  * assert that a feature is missing. Results are cached for the process.
  */
 
-import { isReadable } from "../../ffi/libc.ts";
+import { isReadable, tryReadFileViaLibc } from "../../ffi/libc.ts";
 
 /** Kernel features a test can depend on. */
-export type Feature = "kprobe" | "kprobe_multi" | "fentry" | "hardware_pmu" | "tracefs";
+export type Feature =
+  | "cgrp_storage"
+  | "kprobe"
+  | "kprobe_multi"
+  | "fentry"
+  | "hardware_pmu"
+  | "tracefs";
 
 const cache = new Map<Feature, Promise<string | null>>();
 
@@ -115,7 +121,20 @@ function probeKprobeMulti(): string | null {
   }
 }
 
+/** Whether /proc/kallsyms lists a function (text symbol) of this name. */
+function kernelHasFunction(name: string): boolean {
+  const text = new TextDecoder().decode(tryReadFileViaLibc("/proc/kallsyms") ?? new Uint8Array());
+  return new RegExp(`^[0-9a-f]+ [tT] ${name}$`, "m").test(text);
+}
+
 const PROBES: Record<Feature, () => Promise<string | null>> = {
+  // BPF_MAP_TYPE_CGRP_STORAGE came with 6.2, together with its bpf_cgrp_storage_get helper.
+  cgrp_storage: () =>
+    Promise.resolve(
+      kernelHasFunction("bpf_cgrp_storage_get")
+        ? null
+        : "no cgroup local storage maps (bpf_cgrp_storage_get is not in kallsyms: kernel before 6.2)",
+    ),
   // libbpf attaches kprobes through the kprobe PMU, or through the legacy kprobe_events file.
   kprobe: () =>
     Promise.resolve(
