@@ -150,7 +150,15 @@ async function main(): Promise<number> {
   const { text, markdown, failed } = renderMatrix(report);
   Deno.writeTextFileSync(`${OUT}/report.md`, markdown);
   console.log(`\n${text}`);
+  const guestCases = columns.filter((c) => c.name !== "host").flatMap((c) => c.cases);
+  const count = (o: string) => guestCases.filter((c) => c.outcome === o).length;
   console.log(`Matrix: ${report.seconds} s for ${series.length} guest kernels; report in ${OUT}/`);
+  // .ci/run adds these to make test's counts for its closing line.
+  console.log(
+    `guest tests: ${count("passed")} passed, ${count("failed")} failed, ${
+      count("skipped")
+    } skipped`,
+  );
   return failed ? 1 : 0;
 }
 
