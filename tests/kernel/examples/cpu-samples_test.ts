@@ -1,0 +1,45 @@
+/**
+ * cpu-samples: dd (under a name of its own) copies /dev/zero to /dev/null, spending nearly all
+ * its time in the kernel's read path. The test waits until samples of it show that path, with
+ * the innermost frame first.
+ */
+
+import assert from "node:assert/strict";
+import { kernelTest, waitUntil } from "../harness.ts";
+import { metrics, samples, uniqueTag, withExample, withNamedBinary } from "./common.ts";
+
+const METRIC = "ebpf_exporter_cpu_samples_total";
+const WANTED = 5;
+
+kernelTest("cpu-samples records the kernel stacks of a busy command", async () => {
+  // perf_event with the software cpu-clock needs no hardware PMU: nothing to probe.
+  const command = `cpu-${uniqueTag()}`;
+  await withNamedBinary(command, "/usr/bin/dd", (dd) =>
+    withExample("cpu-samples", async (ex) => {
+      const child = new Deno.Command(dd, {
+        args: ["if=/dev/zero", "of=/dev/null", "bs=64k", "count=100000000", "status=none"],
+      }).spawn();
+      let text = "";
+      let inRead = 0;
+      try {
+        await waitUntil(`${WANTED} samples of ${command} in vfs_read`, async () => {
+          text = await metrics(ex);
+          inRead = samples(text, METRIC)
+            .filter((s) => s.labels.command === command)
+            .filter((s) => s.labels.stack!.split("\n").includes("vfs_read"))
+            .reduce((n, s) => n + s.value, 0);
+          return inRead >= WANTED;
+        }, { timeoutMs: 60000, intervalMs: 500 });
+      } finally {
+        child.kill("SIGKILL");
+        await child.status;
+      }
+      // vfs_read is called from the syscall entry: it comes first, innermost-first.
+      for (const s of samples(text, METRIC).filter((s) => s.labels.command === command)) {
+        const frames = s.labels.stack!.split("\n");
+        const read = frames.indexOf("vfs_read");
+        const entry = frames.indexOf("do_syscall_64");
+        if (read >= 0 && entry >= 0) assert.ok(read < entry, s.labels.stack);
+      }
+    }));
+});
