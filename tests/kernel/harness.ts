@@ -8,6 +8,14 @@ import { type Feature, missing } from "./probes.ts";
 
 const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+/**
+ * Multiplies every wait bound of the harness: the kernel matrix sets it when its guests run under
+ * emulation (TCG), where the same work takes several times longer than on the host.
+ */
+export const TIMEOUT_SCALE = Math.max(
+  1,
+  Number(Deno.env.get("EBPF_EXPORTER_TEST_TIMEOUT_SCALE") ?? "1") || 1,
+);
 
 function unavailableReason(): string | null {
   if (Deno.uid() !== 0) return "not running as root";
@@ -102,7 +110,7 @@ export async function startExporter(
   args: string[],
   opts: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<Running> {
-  const timeoutMs = opts.timeoutMs ?? 30000;
+  const timeoutMs = (opts.timeoutMs ?? 30000) * TIMEOUT_SCALE;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -282,11 +290,12 @@ export async function waitUntil(
   cond: () => boolean | Promise<boolean>,
   opts: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10000);
+  const timeoutMs = (opts.timeoutMs ?? 10000) * TIMEOUT_SCALE;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${opts.timeoutMs ?? 10000} ms waiting for ${what}`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }

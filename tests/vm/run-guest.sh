@@ -5,7 +5,7 @@
 #   tests/vm/run-guest.sh SERIES 'command'
 # Environment: VM_ACCEL=kvm|tcg (default: KVM when a probe boot of it works, else TCG),
 # VM_MEMORY (MiB, default 4096), VM_CPUS (default: all), VM_TIMEOUT (seconds, default 1800),
-# and VM_ENV: names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1 and
+# VM_TIMEOUT_SCALE (how much longer the tests may wait under TCG, default 6), and VM_ENV: names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1 and
 # NO_COLOR=1 are always set there), VM_OUT (a directory shared writable with the guest, mounted
 # there at /run/vm-out and kept afterwards; default: a temporary one).
 set -euo pipefail
@@ -39,6 +39,8 @@ trap 'exit 130' INT TERM
 
 {
   echo "export EBPF_EXPORTER_REQUIRE_KERNEL=1 NO_COLOR=1"
+  # Emulated CPUs are several times slower: the harness stretches its wait bounds by this factor.
+  [[ $accel == tcg ]] && echo "export EBPF_EXPORTER_TEST_TIMEOUT_SCALE=${VM_TIMEOUT_SCALE:-6}"
   for name in ${VM_ENV:-}; do
     [[ -n ${!name+x} ]] && printf 'export %s=%q\n' "$name" "${!name}"
   done
