@@ -3,11 +3,16 @@
 # this checkout, against the host's root (read-only, writes go to a tmpfs overlay), with tracefs,
 # bpffs and cgroup2 mounted and `lo` up. Prints the command's output; exits with its status.
 #   tests/vm/run-guest.sh SERIES 'command'
-# Environment: VM_ACCEL=kvm|tcg (default: KVM when a probe boot of it works, else TCG),
-# VM_MEMORY (MiB, default 4096), VM_CPUS (default: all), VM_TIMEOUT (seconds, default 1800),
-# VM_TIMEOUT_SCALE (how much longer the tests may wait under TCG, default 6), and VM_ENV: names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1 and
-# NO_COLOR=1 are always set there), VM_OUT (a directory shared writable with the guest, mounted
-# there at /run/vm-out and kept afterwards; default: a temporary one).
+# Environment:
+#   VM_ACCEL=kvm|tcg   default: KVM when a probe boot with it works (tests/vm/accel.sh), else TCG
+#   VM_MEMORY          MiB, default 4096
+#   VM_CPUS            default: all of the host's
+#   VM_TIMEOUT         seconds for the whole guest run, default 1800
+#   VM_TIMEOUT_SCALE   how much longer the tests may wait under TCG, default 6
+#   VM_ENV             names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1
+#                      and NO_COLOR=1 are always set there)
+#   VM_OUT             a directory shared writable with the guest (/run/vm-out there) and kept
+#                      afterwards; default: a temporary one
 set -euo pipefail
 
 SERIES=${1:?usage: run-guest.sh SERIES 'command'}
