@@ -7,6 +7,7 @@
 #   VM_ACCEL=kvm|tcg   default: KVM when a probe boot with it works (tests/vm/accel.sh), else TCG
 #   VM_MEMORY          MiB, default 4096
 #   VM_CPUS            default: all of the host's
+#   VM_CPU             QEMU CPU model under TCG, default max
 #   VM_TIMEOUT         seconds for the whole guest run, default 1800
 #   VM_TIMEOUT_SCALE   how much longer the tests may wait under TCG, default 6
 #   VM_ENV             names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1
@@ -55,7 +56,7 @@ trap 'exit 130' INT TERM
 : >"$run/log"
 
 cpus=${VM_CPUS:-$(nproc)}
-cpu=max
+cpu=${VM_CPU:-max}
 [[ $accel == kvm ]] && cpu=host
 echo "==> booting $release ($accel, $cpus CPUs)" >&2
 timeout "${VM_TIMEOUT:-1800}" qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "$cpus" \
