@@ -1,6 +1,7 @@
 /**
- * signals: a bash process (under a name of its own) ignores SIGUSR1 and handles SIGUSR2; a kill
- * command (also renamed) sends it both, and the test counts exactly what it sent.
+ * signals: a bash process (under a name of its own) ignores SIGUSR1 and handles SIGUSR2; another
+ * bash (under another name) sends it both with its kill builtin, and the test counts exactly
+ * what it sent.
  */
 
 import assert from "node:assert/strict";
@@ -38,13 +39,14 @@ kernelTest("signals counts each signal a command sends, by signal and outcome", 
     receiver,
     "/usr/bin/bash",
     (bash) =>
-      withNamedBinary(sender, "/usr/bin/kill", (kill) =>
+      withNamedBinary(sender, "/usr/bin/bash", (kill) =>
         withExample("signals", async (ex) => {
           const child = await startReceiver(bash);
           try {
             const send = async (sig: string) => {
-              const out = await new Deno.Command(kill, { args: [`-${sig}`, String(child.pid)] })
-                .output();
+              const out = await new Deno.Command(kill, {
+                args: ["-c", `kill -${sig} ${child.pid}`],
+              }).output();
               assert.equal(out.code, 0, `${sender} -${sig} failed`);
             };
             for (let i = 0; i < USR1; i++) await send("USR1");

@@ -48,7 +48,8 @@ kernelTest("tcp-retransmits counts each unanswered SYN by address, port and stat
   const ipv6 = isReadable("/proc/net/if_inet6");
   if (!ipv6) note("IPv6 is disabled in this kernel: only the IPv4 connect runs");
   await withNetns(async (ns) => {
-    await inNetns(ns, "sysctl", ["-q", "-w", "net.ipv4.tcp_syn_retries=1"]);
+    // Per namespace; written directly (procps' sysctl may not be installed).
+    await inNetns(ns, "sh", ["-c", "echo 1 > /proc/sys/net/ipv4/tcp_syn_retries"]);
     // A veth pair whose far end accepts nothing: frames to the static neighbour's MAC are for
     // another host, so the far end drops them, and no ARP or ND is needed to send them.
     await inNetns(ns, "ip", ["link", "add", "rtx0", "type", "veth", "peer", "name", "rtx1"]);
