@@ -1,13 +1,13 @@
 /**
  * Every attach type: where the running kernel has what a type needs, its program attaches and
  * counts real events; where it does not, the exporter reports the failure clearly (attached 0
- * with a reason, or a load error naming the config). Which path ran is recorded with note().
+ * with a reason, or a load error naming the config). hasFeature() notes which path ran.
  */
 
 import assert from "node:assert/strict";
 import {
+  hasFeature,
   kernelTest,
-  note,
   parseExposition,
   reportedProgramIds,
   ROOT,
@@ -17,7 +17,7 @@ import {
   waitProgramsGone,
   withExporter,
 } from "./harness.ts";
-import { type Feature, missing } from "./probes.ts";
+import type { Feature } from "./probes.ts";
 
 const DIR = `${ROOT}/tests/fixtures/attach`;
 
@@ -105,9 +105,8 @@ kernelTest("raw_tp programs attach and count syscalls", async () => {
 kernelTest(
   "tracepoint programs count getppid calls, or report attached 0 without tracefs",
   async () => {
-    const why = await missing("tracefs");
-    if (why !== null) {
-      note(`clear-error path: ${why}`);
+    // hasFeature notes the path taken ("tracefs: present" or "tracefs: missing (why)").
+    if (!await hasFeature("tracefs")) {
       await expectAttachFailure(
         "tracepoint",
         "on_tracepoint",
@@ -115,7 +114,6 @@ kernelTest(
       );
       return;
     }
-    note("working path: tracefs is mounted");
     const r = await countEvents("tracepoint", async () => {
       await sh("python3", ["-c", "import os\nfor _ in range(100): os.getppid()"]);
     });
@@ -172,9 +170,7 @@ for (const t of KERNEL_FUNCTION_TYPES) {
   kernelTest(
     `${t.section} counts every getpgid call of a test process, or fails clearly without ${t.feature}`,
     async () => {
-      const why = await missing(t.feature);
-      if (why === null) {
-        note(`working path: ${t.feature} is available`);
+      if (await hasFeature(t.feature)) {
         const dir = await buildTarget();
         const r = await countEvents(t.kind, async (cwd) => {
           await sh(`${cwd}/attach_target`, [String(CALLS), "getpgid"]);
@@ -182,10 +178,8 @@ for (const t of KERNEL_FUNCTION_TYPES) {
         assert.equal(r.attached, 1, r.log);
         assert.equal(r.grew, CALLS, r.log);
       } else if (t.failsAt === "attach") {
-        note(`clear-error path (attached 0, --config.strict fails): ${why}`);
         await expectAttachFailure(t.kind, `on_${t.kind}`, t.section);
       } else {
-        note(`clear-error path (load error): ${why}`);
         const r = await runExporter(["--config.dir", DIR, "--config.names", `attach_${t.kind}`]);
         assert.notEqual(r.code, 0, r.stderr);
         assert.match(r.stderr, new RegExp(`Cannot load config "attach_${t.kind}": \\S`));

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { readDirViaLibc } from "../../ffi/libc.ts";
 import { findCgroup2Root } from "../../src/exporter/host.ts";
 import {
+  hasFeature,
   kernelTest,
-  note,
   parseExposition,
   programMapEntries,
   reportedProgramIds,
@@ -16,7 +16,6 @@ import {
   waitUntil,
   withExporter,
 } from "./harness.ts";
-import { missing } from "./probes.ts";
 
 const EVENTS = `${ROOT}/tests/fixtures/events`;
 
@@ -47,15 +46,13 @@ kernelTest("cgroup_id_map tracks matching cgroups as they come and go", async ()
 kernelTest(
   "cgroup_id_map of type cgrp_storage marks matching cgroups for the program",
   async () => {
-    const why = await missing("cgrp_storage");
-    if (why !== null) {
-      note(`clear-error path (load error): ${why}`);
+    // hasFeature notes the path taken ("cgrp_storage: present" or "... missing (why)").
+    if (!await hasFeature("cgrp_storage")) {
       const r = await runExporter(["--config.dir", EVENTS, "--config.names", "cgroup_storage"]);
       assert.notEqual(r.code, 0, r.stderr);
       assert.match(r.stderr, /Cannot load config "cgroup_storage": \S/);
       return;
     }
-    note("working path: the kernel has cgroup local storage maps");
     const root = findCgroup2Root();
     const top = `${root}/ebpf-exporter-test-${Deno.pid}`;
     const marked = `${top}/marked`;

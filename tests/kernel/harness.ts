@@ -197,13 +197,13 @@ export async function withExporter<T>(
   return result;
 }
 
-/** SIGTERM, then SIGKILL if the exporter has not exited after 10 s; returns the exit code. */
+/** SIGTERM, then SIGKILL if the exporter has not exited after 10 s (scaled); returns the code. */
 async function stopWithin(ex: Running): Promise<number> {
   const timer = setTimeout(() => {
     try {
       ex.child.kill("SIGKILL");
     } catch { /* already gone */ }
-  }, 10000);
+  }, 10000 * TIMEOUT_SCALE);
   try {
     return await ex.stop("SIGTERM");
   } finally {

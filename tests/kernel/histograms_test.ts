@@ -104,7 +104,8 @@ kernelTest("direct writes to a loop device are counted by biolatency under its n
     const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "biolatency"];
     await withExporter(args, {}, async (ex) => {
       if ("reason" in loop) {
-        note(`no loop device (${loop.reason}): checked only that biolatency attached`);
+        // In the kernel matrix's "FEATURE: missing (why)" form.
+        note(`loop_device: missing (${loop.reason}; checked only that biolatency attached)`);
         const text = await scrape(`${ex.url}/metrics`);
         assert.match(text, /^ebpf_exporter_ebpf_program_attached\{id="\d+"\} 1$/m);
         assert.doesNotMatch(text, /^ebpf_exporter_ebpf_program_attached\{id="\d+"\} 0$/m);

@@ -5,6 +5,7 @@ import { readFileViaLibc } from "../../ffi/libc.ts";
 import { findCgroup2Root } from "../../src/exporter/host.ts";
 import {
   causeTimers,
+  hasFeature,
   kernelTest,
   loadedProgramIds,
   note,
@@ -18,7 +19,6 @@ import {
   waitUntil,
   withExporter,
 } from "./harness.ts";
-import { missing } from "./probes.ts";
 
 /** Exact address → symbol from /proc/kallsyms. */
 function kallsyms(): Map<bigint, string> {
@@ -89,13 +89,11 @@ kernelTest("promtool accepts a live scrape of every example this kernel can load
     .sort();
   // A kprobe or tracepoint that cannot attach is only reported; a trampoline program that the
   // kernel refuses fails the whole object's load, so those examples are left out here.
-  const noTrampolines = await missing("fentry");
   const needs = (n: string) =>
     objectSections(`${ROOT}/examples/${n}.bpf.o`).some((s) => TRAMPOLINE.test(s));
-  const names = noTrampolines === null ? all : all.filter((n) => !needs(n));
+  const names = await hasFeature("fentry") ? all : all.filter((n) => !needs(n));
   const left = all.filter((n) => !names.includes(n));
-  if (left.length > 0) note(`left out ${left.join(", ")}: ${noTrampolines}`);
-  else note("every example loaded");
+  if (left.length > 0) note(`left out ${left.join(", ")}: they need fentry/fexit`);
   const args = ["--config.dir", `${ROOT}/examples`, "--config.names", names.join(",")];
   await withExporter(args, {}, async (ex) => {
     await causeTimers();
