@@ -33,13 +33,33 @@ struct {
 	__type(value, __u64);
 } accept_queue_wait_seconds SEC(".maps");
 
-/* Every established child socket goes through here on its way into the accept queue. */
-SEC("kprobe/inet_csk_reqsk_queue_add")
-int BPF_KPROBE(reqsk_queue_add, struct sock *listener, struct request_sock *req, struct sock *child)
+static __always_inline void mark_queued(struct sock *child)
 {
 	__u64 now = bpf_ktime_get_ns();
 
 	bpf_map_update_elem(&queued_at, &child, &now, BPF_ANY);
+}
+
+/*
+ * A completed handshake hands its new socket to the listener here (tcp_check_req calls it from
+ * another file, so it is never inlined there); own_req false means another CPU won the race.
+ * The queueing itself, inet_csk_reqsk_queue_add, can be inlined into it: on Debian's 6.1 a
+ * kprobe on inet_csk_reqsk_queue_add alone saw no ordinary connection at all.
+ */
+SEC("kprobe/inet_csk_complete_hashdance")
+int BPF_KPROBE(complete_hashdance, struct sock *listener, struct sock *child,
+	       struct request_sock *req, bool own_req)
+{
+	if (own_req)
+		mark_queued(child);
+	return 0;
+}
+
+/* TCP Fast Open children skip the handshake and are queued from tcp_fastopen.c. */
+SEC("kprobe/inet_csk_reqsk_queue_add")
+int BPF_KPROBE(reqsk_queue_add, struct sock *listener, struct request_sock *req, struct sock *child)
+{
+	mark_queued(child);
 	return 0;
 }
 
