@@ -51,7 +51,7 @@ Deno.test("the matrix marks clear-error paths and fails only on guest failures",
 
 Deno.test("the support table rolls tests up per attach type and example", () => {
   const md = renderSupport(report("passed"));
-  assert.match(md, /^\|  \| host 6\.18\.44 \| 6\.1\.0-57-amd64 \|$/m);
+  assert.match(md, /^\| {2}\| host 6\.18\.44 \| 6\.1\.0-57-amd64 \|$/m);
   assert.match(md, /^\| attach: kprobe \| not supported: kprobe \(no kprobes\) \| works \|$/m);
   assert.match(
     md,
