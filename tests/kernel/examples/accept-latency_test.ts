@@ -5,15 +5,15 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest } from "../harness.ts";
+import { hasFeature, kernelTest } from "../harness.ts";
 import { metrics, valueOf, withExample } from "./common.ts";
-import { expectNoneAttached, pathFor } from "./kernel_functions.ts";
+import { expectNoneAttached } from "./kernel_functions.ts";
 
 const CONNECTIONS = 8;
 const METRIC = "ebpf_exporter_accept_queue_wait_seconds";
 
 kernelTest("accept-latency observes each accepted connection once, by local port", async () => {
-  if (await pathFor("accept-latency", "kprobe") !== null) {
+  if (!(await hasFeature("kprobe"))) {
     await expectNoneAttached("accept-latency", [
       "complete_hashdance",
       "reqsk_queue_add",

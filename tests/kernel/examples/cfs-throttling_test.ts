@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest, note, waitUntil } from "../harness.ts";
+import { hasFeature, kernelTest, note, waitUntil } from "../harness.ts";
 import { metrics, uniqueTag, valueOf, withExample } from "./common.ts";
-import { expectLoadRefused, pathFor } from "./kernel_functions.ts";
+import { expectLoadRefused } from "./kernel_functions.ts";
 import {
   controllersMissing,
   readSysFile,
@@ -24,7 +24,7 @@ const THROTTLED = "ebpf_exporter_cfs_throttled_seconds";
 kernelTest(
   "cfs-throttling counts throttles of a cgroup at its CPU quota and times them",
   async () => {
-    if (await pathFor("cfs-throttling", "fentry") !== null) {
+    if (!(await hasFeature("fentry"))) {
       await expectLoadRefused("cfs-throttling", [
         "throttle_cfs_rq_exit",
         "unthrottle_cfs_rq_entry",

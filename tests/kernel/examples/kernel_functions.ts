@@ -1,35 +1,19 @@
 /**
- * The two paths of an example whose programs sit on kernel functions (kprobe, kretprobe,
- * ksyscall, fentry, fexit): which one this kernel takes, and the checks of the clear-error path.
+ * The clear-error paths of an example whose programs sit on kernel functions (kprobe, kretprobe,
+ * ksyscall, fentry, fexit); tests pick the path with hasFeature("kprobe") or hasFeature("fentry").
  * A kernel without kprobes still loads such programs and reports each one attached 0 with the
  * reason; a kernel that refuses trampoline programs (fentry/fexit) fails the whole config at load.
  */
 
 import assert from "node:assert/strict";
-import { type Feature, missing } from "../probes.ts";
 import {
   loadedPrograms,
-  note,
   reportedProgramIds,
   runExporter,
   waitProgramsGone,
   withExporter,
 } from "../harness.ts";
 import { EXAMPLES, metrics, samples } from "./common.ts";
-
-/**
- * Null when this kernel has `feature` (the working path), else why not; notes which path the
- * test of `example` takes either way.
- */
-export async function pathFor(example: string, feature: Feature): Promise<string | null> {
-  const why = await missing(feature);
-  note(
-    why === null
-      ? `working path: ${feature} is available, ${example} runs for real`
-      : `clear-error path for ${example}: ${why}`,
-  );
-  return why;
-}
 
 /**
  * Clear-error path of a kprobe/kretprobe/ksyscall example: the exporter serves, reports every

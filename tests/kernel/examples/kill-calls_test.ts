@@ -7,9 +7,9 @@
 
 import assert from "node:assert/strict";
 import { isReadable } from "../../../ffi/libc.ts";
-import { kernelTest, note, sh } from "../harness.ts";
+import { hasFeature, kernelTest, note, sh } from "../harness.ts";
 import { metrics, uniqueTag, valueOf, withExample, withNamedBinary } from "./common.ts";
-import { expectNoneAttached, pathFor } from "./kernel_functions.ts";
+import { expectNoneAttached } from "./kernel_functions.ts";
 
 const METRIC = "ebpf_exporter_kill_calls_total";
 const WINCH = 25;
@@ -18,7 +18,7 @@ const URG = 7;
 const PYTHON = "/usr/bin/python3";
 
 kernelTest("kill-calls counts kill and tgkill calls by syscall, signal and command", async () => {
-  if (await pathFor("kill-calls", "kprobe") !== null) {
+  if (!(await hasFeature("kprobe"))) {
     await expectNoneAttached("kill-calls", ["kill_entry", "tgkill_entry", "tkill_entry"]);
     return;
   }

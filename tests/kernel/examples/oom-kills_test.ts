@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest, note } from "../harness.ts";
+import { hasFeature, kernelTest, note } from "../harness.ts";
 import { metrics, uniqueTag, valueOf, withExample, withNamedBinary } from "./common.ts";
-import { expectNoneAttached, pathFor } from "./kernel_functions.ts";
+import { expectNoneAttached } from "./kernel_functions.ts";
 import {
   controllersMissing,
   readSysFile,
@@ -23,7 +23,7 @@ const LIMIT = String(16 << 20);
 kernelTest(
   "oom-kills counts a memory cgroup's OOM kill by command, cgroup and constraint",
   async () => {
-    if (await pathFor("oom-kills", "kprobe") !== null) {
+    if (!(await hasFeature("kprobe"))) {
       await expectNoneAttached("oom-kills", ["oom_kill_process"]);
       return;
     }

@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest, note } from "../harness.ts";
+import { hasFeature, kernelTest, note } from "../harness.ts";
 import { metrics, valueOf, withExample } from "./common.ts";
-import { expectNoneAttached, pathFor } from "./kernel_functions.ts";
+import { expectNoneAttached } from "./kernel_functions.ts";
 
 const ATTEMPTS = 6;
 const METRIC = "ebpf_exporter_tcp_resets_sent_total";
@@ -37,7 +37,7 @@ async function refusedConnects(hostname: string, port: number): Promise<void> {
 }
 
 kernelTest("tcp-resets counts the resets of refused connections by address and port", async () => {
-  if (await pathFor("tcp-resets", "kprobe") !== null) {
+  if (!(await hasFeature("kprobe"))) {
     await expectNoneAttached("tcp-resets", ["tcp_v4_send_reset", "tcp_v6_send_reset"]);
     return;
   }

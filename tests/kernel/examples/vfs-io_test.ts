@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest } from "../harness.ts";
+import { hasFeature, kernelTest } from "../harness.ts";
 import { metrics, uniqueTag, valueOf, withExample, withNamedBinary } from "./common.ts";
-import { expectLoadRefused, pathFor } from "./kernel_functions.ts";
+import { expectLoadRefused } from "./kernel_functions.ts";
 
 const BYTES = "ebpf_exporter_vfs_io_bytes";
 const ERRORS = "ebpf_exporter_vfs_io_errors_total";
@@ -25,7 +25,7 @@ async function run(path: string, args: string[]): Promise<number> {
 kernelTest(
   "vfs-io histograms read and write sizes by command and counts errors by errno",
   async () => {
-    if (await pathFor("vfs-io", "fentry") !== null) {
+    if (!(await hasFeature("fentry"))) {
       await expectLoadRefused("vfs-io", ["vfs_read_exit", "vfs_write_exit"]);
       return;
     }

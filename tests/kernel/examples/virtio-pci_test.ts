@@ -8,9 +8,9 @@
 
 import assert from "node:assert/strict";
 import { isReadable, readDirViaLibc, tryReadFileViaLibc } from "../../../ffi/libc.ts";
-import { kernelTest, note } from "../harness.ts";
+import { hasFeature, kernelTest, note } from "../harness.ts";
 import { metrics, uniqueTag, valueOf, withExample } from "./common.ts";
-import { expectAttachState, expectNoneAttached, pathFor } from "./kernel_functions.ts";
+import { expectAttachState, expectNoneAttached } from "./kernel_functions.ts";
 
 const METRIC = "ebpf_exporter_virtio_pci_notifications_total";
 const LOOKUPS = 20;
@@ -122,7 +122,7 @@ function kernelHas(name: string): boolean {
 kernelTest(
   "virtio-pci counts kicks and interrupts of a 9p share's PCI device by PCI IDs",
   async () => {
-    if (await pathFor("virtio-pci", "kprobe") !== null) {
+    if (!(await hasFeature("kprobe"))) {
       await expectNoneAttached("virtio-pci", PROGRAMS);
       return;
     }
