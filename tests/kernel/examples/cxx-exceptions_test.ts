@@ -24,9 +24,21 @@ async function throwProbeMissing(binary: string): Promise<string | null> {
     : `${lib} has no libstdcxx:throw USDT probe (built without SystemTap probes)`;
 }
 
+/**
+ * Null when uprobe programs can call bpf_get_attach_cookie (5.15+), else why not: without it
+ * libbpf attaches USDT probes in a shared library only for one given process, never for all.
+ */
+async function attachCookieMissing(): Promise<string | null> {
+  const out = await sh("bpftool", ["feature", "probe", "kernel"]);
+  const kprobe = /helpers supported for program type kprobe:\n((?:\t.*\n)*)/.exec(out)?.[1];
+  return kprobe?.includes("bpf_get_attach_cookie")
+    ? null
+    : "no bpf_get_attach_cookie for uprobe programs (kernel before 5.15): libbpf cannot attach " +
+      "USDT probes in a shared library for every process";
+}
+
 kernelTest("cxx-exceptions counts each C++ exception a command throws, by type", async () => {
-  // USDT probes are uprobes underneath, which every kernel of the matrix has; the probe itself
-  // must be in the library.
+  // The probe must be in the library, and the kernel must give BPF cookies to uprobes.
   const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-cxx-" });
   try {
     const command = `cxx-${uniqueTag()}`;
@@ -36,13 +48,13 @@ kernelTest("cxx-exceptions counts each C++ exception a command throws, by type",
       `${dir}/${command}`,
       `${ROOT}/tests/kernel/examples/thrower.cc`,
     ]);
-    const why = await throwProbeMissing(`${dir}/${command}`);
+    const why = await throwProbeMissing(`${dir}/${command}`) ?? await attachCookieMissing();
     if (why !== null) {
       note(`clear-error path: ${why}`);
       await expectNotAttached("cxx-exceptions", "cxx_throw");
       return;
     }
-    note("working path: libstdc++ has the libstdcxx:throw probe");
+    note("working path: libstdc++ has the libstdcxx:throw probe and uprobes get BPF cookies");
     await withExample("cxx-exceptions", async (ex) => {
       await sh(`${dir}/${command}`, [String(OUT_OF_RANGE), String(CUSTOM)]);
       const text = await metrics(ex);
