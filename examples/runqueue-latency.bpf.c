@@ -68,7 +68,7 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 	return 0;
 }
 
-/* Since 5.18 a fourth argument (prev_state) follows; the first three never moved. */
+/* Newer kernels pass a fourth argument (prev_state); the first three never moved. */
 SEC("raw_tp/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
