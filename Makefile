@@ -101,7 +101,7 @@ TEST_RESULTS := $(CURDIR)/build/test-results
 
 test: deps-test examples fixtures verify host
 	@rm -rf $(TEST_RESULTS) && mkdir -p $(TEST_RESULTS)
-	@$(DENO) run --no-check $(PERMS) --allow-sys tests/vm/features.ts > $(TEST_RESULTS)/host-features.json
+	@$(DENO) run --no-check $(PERMS) --allow-sys --allow-run tests/vm/features.ts > $(TEST_RESULTS)/host-features.json
 	EBPF_EXPORTER_TEST_NOTES=$(TEST_RESULTS)/host-notes.jsonl \
 	  $(DENO) test $(PERMS) --allow-write --allow-run --allow-sys --junit-path=$(TEST_RESULTS)/host.xml tests/
 
