@@ -167,7 +167,10 @@ kernelTest("--config.list prints the embedded configs", async () => {
   const bin = await buildBinary();
   const { code, out } = await runWithin(["env", "-i", bin, "--config.list"], 30000);
   assert.equal(code, 0, out);
-  const names = out.trim().split("\n");
+  // Each line is the name, then what it needs from the kernel (`timers  needs: tp_btf`).
+  const lines = out.trim().split("\n");
+  const names = lines.map((l) => l.split(/\s+/, 1)[0]);
+  for (const l of lines) assert.match(l, /^\S+ +needs: \S/);
   const expected = [...Deno.readDirSync(new URL("../../examples", import.meta.url))]
     .filter((e) => e.name.endsWith(".yaml")).map((e) => e.name.slice(0, -5)).sort();
   assert.deepEqual(names, expected);
