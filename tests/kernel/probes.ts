@@ -9,6 +9,7 @@ import { isReadable, tryReadFileViaLibc } from "../../ffi/libc.ts";
 
 /** Kernel features a test can depend on. */
 export type Feature =
+  | "bpf_cookie"
   | "cgrp_storage"
   | "kprobe"
   | "kprobe_multi"
@@ -128,6 +129,14 @@ function kernelHasFunction(name: string): boolean {
 }
 
 const PROBES: Record<Feature, () => Promise<string | null>> = {
+  // bpf_get_attach_cookie came with 5.15; this is its kprobe/uprobe/tracepoint flavour. libbpf
+  // needs it to attach a USDT in a PIE binary (or a shared library) for every process.
+  bpf_cookie: () =>
+    Promise.resolve(
+      kernelHasFunction("bpf_get_attach_cookie_trace")
+        ? null
+        : "no BPF cookies (bpf_get_attach_cookie_trace is not in kallsyms: kernel before 5.15)",
+    ),
   // BPF_MAP_TYPE_CGRP_STORAGE came with 6.2, together with its bpf_cgrp_storage_get helper.
   cgrp_storage: () =>
     Promise.resolve(
