@@ -209,25 +209,28 @@ kernelTest("perf_event programs sample the CPU clock on every online CPU", async
 });
 
 kernelTest("xdp programs attach to a veth and count packets from a test namespace", async () => {
+  // The host side's name is fixed by the fixture's section, xdp/ebpfex0.
   const ns = `ebpfex-${Deno.pid}`;
+  const host = "ebpfex0";
+  const peer = "ebpfex1";
   try {
     await sh("ip", ["netns", "add", ns]);
     await sh("ip", [
       "link",
       "add",
-      "ebpfex0",
+      host,
       "type",
       "veth",
       "peer",
       "name",
-      "ebpfex1",
+      peer,
       "netns",
       ns,
     ]);
-    await sh("ip", ["addr", "add", "10.254.77.1/30", "dev", "ebpfex0"]);
-    await sh("ip", ["link", "set", "ebpfex0", "up"]);
-    await sh("ip", ["-n", ns, "addr", "add", "10.254.77.2/30", "dev", "ebpfex1"]);
-    await sh("ip", ["-n", ns, "link", "set", "ebpfex1", "up"]);
+    await sh("ip", ["addr", "add", "10.254.77.1/30", "dev", host]);
+    await sh("ip", ["link", "set", host, "up"]);
+    await sh("ip", ["-n", ns, "addr", "add", "10.254.77.2/30", "dev", peer]);
+    await sh("ip", ["-n", ns, "link", "set", peer, "up"]);
     const r = await countEvents("xdp", async () => {
       for (let i = 0; i < 10; i++) {
         await sh("ip", ["netns", "exec", ns, "bash", "-c", "echo ping > /dev/udp/10.254.77.1/9"]);
@@ -236,7 +239,7 @@ kernelTest("xdp programs attach to a veth and count packets from a test namespac
     assert.equal(r.attached, 1, r.log);
     assert.ok(r.grew >= 10, `grew ${r.grew}`);
   } finally {
-    await sh("ip", ["link", "del", "ebpfex0"]).catch(() => {});
+    await sh("ip", ["link", "del", host]).catch(() => {});
     await sh("ip", ["netns", "del", ns]).catch(() => {});
   }
 });

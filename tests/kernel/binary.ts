@@ -3,7 +3,7 @@
  * binary), run it under `env -i` from an empty directory, and clean up whatever happens.
  */
 
-import { ROOT } from "./harness.ts";
+import { ROOT, TIMEOUT_SCALE } from "./harness.ts";
 
 let built: Promise<string> | null = null;
 
@@ -88,13 +88,13 @@ export async function startCommand(
         try {
           child.kill("SIGKILL");
         } catch { /* already exited */ }
-      }, 5000);
+      }, 5000 * TIMEOUT_SCALE);
       const status = await child.status;
       clearTimeout(timer);
       await Promise.all(pumps);
       return status.code;
     })();
-  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 30000) * TIMEOUT_SCALE;
   const state: { exited: Deno.CommandStatus | null } = { exited: null };
   child.status.then((s) => state.exited = s);
   while (!/Listening on /.test(text)) {
@@ -134,7 +134,7 @@ export async function runWithin(
     try {
       child.kill("SIGKILL");
     } catch { /* already exited */ }
-  }, timeoutMs);
+  }, timeoutMs * TIMEOUT_SCALE);
   try {
     const out = await child.output();
     const dec = new TextDecoder();
