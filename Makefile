@@ -83,6 +83,8 @@ ebpf_exporter: pack/launcher.c pack/build.sh main.ts deno.json $(APP_SOURCES) \
 
 fixtures: libbpf $(FIXTURE_OBJECTS)
 
+$(FIXTURE_OBJECTS): $(wildcard tests/fixtures/*/*.h)
+
 %.bpf.o: %.bpf.c bpf/*.h include/$(ARCH)/vmlinux.h $(LIBBPF_DIR)/libbpf_bundle.so
 	clang $(BPF_CFLAGS) -c $< -o $@
 

@@ -29,6 +29,20 @@ struct {
 	__type(value, __u64);
 } bio_latency_seconds SEC(".maps");
 
+/* Before 5.15 the disk hung off the request itself (rq->rq_disk), not off its queue. */
+struct request___with_rq_disk {
+	struct gendisk *rq_disk;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct gendisk *request_disk(struct request *rq)
+{
+	struct request___with_rq_disk *old = (void *)rq;
+
+	if (bpf_core_field_exists(old->rq_disk))
+		return BPF_CORE_READ(old, rq_disk);
+	return BPF_CORE_READ(rq, q, disk);
+}
+
 /* The kernel's new_encode_dev(): what majorminor decodes and /proc/partitions lists. */
 static __always_inline __u32 encode_dev(__u32 major, __u32 minor)
 {
@@ -57,7 +71,7 @@ int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned
 	delta_us = (bpf_ktime_get_ns() - *start) / 1000;
 	bpf_map_delete_elem(&issued_at, &rq);
 
-	disk = BPF_CORE_READ(rq, q, disk);
+	disk = request_disk(rq);
 	key.dev = disk ? encode_dev(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor)) : 0;
 	key.op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
 	histogram_observe_exp2(&bio_latency_seconds, key, delta_us, MAX_LATENCY_SLOT);

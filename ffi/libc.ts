@@ -27,6 +27,8 @@ const SYMBOLS = {
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   // long syscall(long nr, ...): bound with the argument list perf_event_open needs.
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
+  // The same syscall(2) with bpf(2)'s arguments: (SYS_bpf, int cmd, union bpf_attr*, size).
+  syscall_bpf: { name: "syscall", parameters: ["i64", "i64", "buffer", "u64"], result: "i64" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibC = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -252,4 +254,25 @@ export function setThreadName(name: string): void {
   const buf = cString(name.slice(0, 15));
   const ptr = Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf));
   libc().prctl(PR_SET_NAME, BigInt(ptr), 0n, 0n, 0n);
+}
+
+const SYS_BPF: Partial<Record<typeof Deno.build.arch, bigint>> = { x86_64: 321n, aarch64: 280n };
+
+/** The address of a buffer, for pointer fields of a struct passed to the kernel. */
+export function bufferAddress(buf: Uint8Array<ArrayBuffer>): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
+}
+
+/**
+ * A raw bpf(2) call, bypassing libbpf (feature probes that must not depend on it): the result
+ * (an fd for loads and link creation) or -1 with the errno.
+ */
+export function rawBpf(
+  cmd: number,
+  attr: Uint8Array<ArrayBuffer>,
+): { result: number; errno: number } {
+  const nr = SYS_BPF[Deno.build.arch];
+  if (nr === undefined) throw new Error(`No bpf(2) syscall number known for ${Deno.build.arch}`);
+  const r = Number(libc().syscall_bpf(nr, BigInt(cmd), attr, BigInt(attr.length)));
+  return r >= 0 ? { result: r, errno: 0 } : { result: -1, errno: errno() };
 }

@@ -5,7 +5,7 @@
  * assert that a feature is missing. Results are cached for the process.
  */
 
-import { isReadable, tryReadFileViaLibc } from "../../ffi/libc.ts";
+import { bufferAddress, closeFd, isReadable, rawBpf, tryReadFileViaLibc } from "../../ffi/libc.ts";
 
 /** Kernel features a test can depend on. */
 export type Feature =
@@ -40,7 +40,6 @@ async function bpftoolFeatures(): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-const SYS_BPF: Record<string, number> = { x86_64: 321, aarch64: 280 };
 const BPF_PROG_LOAD = 5;
 const BPF_LINK_CREATE = 28;
 const BPF_PROG_TYPE_KPROBE = 2;
@@ -54,71 +53,48 @@ const ERRNO_NAMES: Record<number, string> = {
   524: "ENOTSUPP",
 };
 
-const probeLibc = {
-  syscall: { parameters: ["i64", "i64", "buffer", "u64"], result: "i64" }, // (SYS_bpf, cmd, attr, size)
-  close: { parameters: ["i32"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-} as const satisfies Deno.ForeignLibraryInterface;
-
-function address(buf: Uint8Array<ArrayBuffer>): bigint {
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
-}
-
 /**
  * Creates a kprobe.multi link on do_getpgid with raw bpf(2) calls, the way libbpf would, then
  * closes it: a kernel without multi-kprobe links (before 5.18) answers EINVAL, one built
- * without CONFIG_FPROBE EOPNOTSUPP. Raw calls keep the probe independent of the exporter's FFI.
+ * without CONFIG_FPROBE EOPNOTSUPP. Raw calls keep the probe independent of libbpf.
  */
 function probeKprobeMulti(): string | null {
-  const nr = SYS_BPF[Deno.build.arch];
-  if (nr === undefined) return `no bpf(2) number known for ${Deno.build.arch}`;
-  const lib = Deno.dlopen("libc.so.6", probeLibc);
+  const errName = (e: number) => ERRNO_NAMES[e] ?? `errno ${e}`;
+  // r0 = 0; exit
+  const insns = new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
+  const license = new TextEncoder().encode("GPL\0");
+  const load = new Uint8Array(128);
+  const lv = new DataView(load.buffer);
+  lv.setUint32(0, BPF_PROG_TYPE_KPROBE, true);
+  lv.setUint32(4, insns.length / 8, true);
+  lv.setBigUint64(8, bufferAddress(insns), true);
+  lv.setBigUint64(16, bufferAddress(license), true);
+  lv.setUint32(68, BPF_TRACE_KPROBE_MULTI, true); // expected_attach_type
+  const prog = rawBpf(BPF_PROG_LOAD, load);
+  if (prog.result < 0) return `a kprobe.multi program does not load (${errName(prog.errno)})`;
   try {
-    const bpf = (cmd: number, attr: Uint8Array<ArrayBuffer>) => {
-      const r = Number(lib.symbols.syscall(BigInt(nr), BigInt(cmd), attr, BigInt(attr.length)));
-      if (r >= 0) return { fd: r, errno: 0 };
-      const p = lib.symbols.__errno_location();
-      return { fd: -1, errno: p === null ? 0 : new Deno.UnsafePointerView(p).getInt32() };
-    };
-    const errName = (e: number) => ERRNO_NAMES[e] ?? `errno ${e}`;
-    // r0 = 0; exit
-    const insns = new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
-    const license = new TextEncoder().encode("GPL\0");
-    const load = new Uint8Array(128);
-    const lv = new DataView(load.buffer);
-    lv.setUint32(0, BPF_PROG_TYPE_KPROBE, true);
-    lv.setUint32(4, insns.length / 8, true);
-    lv.setBigUint64(8, address(insns), true);
-    lv.setBigUint64(16, address(license), true);
-    lv.setUint32(68, BPF_TRACE_KPROBE_MULTI, true); // expected_attach_type
-    const prog = bpf(BPF_PROG_LOAD, load);
-    if (prog.fd < 0) return `a kprobe.multi program does not load (${errName(prog.errno)})`;
-    try {
-      const sym = new TextEncoder().encode("do_getpgid\0");
-      const syms = new Uint8Array(8);
-      new DataView(syms.buffer).setBigUint64(0, address(sym), true);
-      const create = new Uint8Array(128);
-      const cv = new DataView(create.buffer);
-      cv.setUint32(0, prog.fd, true);
-      cv.setUint32(8, BPF_TRACE_KPROBE_MULTI, true); // attach_type
-      cv.setUint32(20, 1, true); // kprobe_multi.cnt
-      cv.setBigUint64(24, address(syms), true); // kprobe_multi.syms
-      const link = bpf(BPF_LINK_CREATE, create);
-      if (link.fd < 0) {
-        const why = link.errno === 95
-          ? "kernel built without CONFIG_FPROBE"
-          : link.errno === 22
-          ? "kernel before 5.18"
-          : "see errno";
-        return `kprobe.multi links are refused (${errName(link.errno)}: ${why})`;
-      }
-      lib.symbols.close(link.fd);
-      return null;
-    } finally {
-      lib.symbols.close(prog.fd);
+    const sym = new TextEncoder().encode("do_getpgid\0");
+    const syms = new Uint8Array(8);
+    new DataView(syms.buffer).setBigUint64(0, bufferAddress(sym), true);
+    const create = new Uint8Array(128);
+    const cv = new DataView(create.buffer);
+    cv.setUint32(0, prog.result, true);
+    cv.setUint32(8, BPF_TRACE_KPROBE_MULTI, true); // attach_type
+    cv.setUint32(20, 1, true); // kprobe_multi.cnt
+    cv.setBigUint64(24, bufferAddress(syms), true); // kprobe_multi.syms
+    const link = rawBpf(BPF_LINK_CREATE, create);
+    if (link.result < 0) {
+      const why = link.errno === 95
+        ? "kernel built without CONFIG_FPROBE"
+        : link.errno === 22
+        ? "kernel before 5.18"
+        : "see errno";
+      return `kprobe.multi links are refused (${errName(link.errno)}: ${why})`;
     }
+    closeFd(link.result);
+    return null;
   } finally {
-    lib.close();
+    closeFd(prog.result);
   }
 }
 

@@ -6,7 +6,15 @@
 import { isReadable, readFileViaLibc } from "../../ffi/libc.ts";
 import { type Feature, missing } from "../kernel/probes.ts";
 
-const FEATURES: Feature[] = ["kprobe", "fentry", "hardware_pmu"];
+const FEATURES: Feature[] = [
+  "kprobe",
+  "kprobe_multi",
+  "fentry",
+  "tracefs",
+  "cgrp_storage",
+  "bpf_cookie",
+  "hardware_pmu",
+];
 
 function readText(path: string): string | null {
   try {

@@ -55,7 +55,17 @@ function columnTitle(col: Column): string {
 }
 
 function featureRows(report: Report): string[][] {
-  const names = ["btf", "lockdown", "kprobe", "fentry", "hardware_pmu"];
+  const names = [
+    "btf",
+    "lockdown",
+    "kprobe",
+    "kprobe_multi",
+    "fentry",
+    "tracefs",
+    "cgrp_storage",
+    "bpf_cookie",
+    "hardware_pmu",
+  ];
   return names.map((f) => [
     f,
     ...report.columns.map((col) => {
@@ -142,7 +152,8 @@ export function renderSupport(report: Report): string {
   const examples = new Set<string>();
   for (const col of report.columns) {
     for (const c of col.cases) {
-      const t = /^(\S+) programs\b/.exec(c.name);
+      // Attach tests are named "TYPE programs …" or "TYPE/function counts …".
+      const t = /^([a-z_.]+)(?: programs\b|\/\S+ counts\b)/.exec(c.name);
       if (c.file.endsWith("/attach_test.ts") && t) attachTypes.add(t[1]!);
       const e = /\/examples\/(.+)_test\.ts$/.exec(c.file);
       if (e) examples.add(e[1]!);
@@ -155,7 +166,10 @@ export function renderSupport(report: Report): string {
       ...report.columns.map((col) =>
         supportCell(
           col,
-          col.cases.filter((c) => c.file.endsWith("/attach_test.ts") && c.name.startsWith(`${t} `)),
+          col.cases.filter((c) =>
+            c.file.endsWith("/attach_test.ts") &&
+            (c.name.startsWith(`${t} programs`) || c.name.startsWith(`${t}/`))
+          ),
         )
       ),
     ]);

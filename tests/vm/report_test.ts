@@ -14,11 +14,11 @@ function report(guestOutcome: "passed" | "failed"): Report {
         name: "host",
         features: { release: "6.18.44", btf: true, lockdown: "integrity", kprobe: "no kprobes" },
         cases: [
-          { file: ATTACH, name: "kprobe programs count calls", outcome: "passed" },
+          { file: ATTACH, name: "kprobe/do_getpgid counts calls", outcome: "passed" },
           { file: EXAMPLE, name: "accept latency is measured", outcome: "passed" },
         ],
         notes: [
-          { test: "kprobe programs count calls", note: "kprobe: missing (no kprobes)" },
+          { test: "kprobe/do_getpgid counts calls", note: "kprobe: missing (no kprobes)" },
           { test: "accept latency is measured", note: "kprobe: missing (no kprobes)" },
         ],
         status: "ran",
@@ -28,10 +28,10 @@ function report(guestOutcome: "passed" | "failed"): Report {
         name: "6.1",
         features: { release: "6.1.0-57-amd64", btf: true, lockdown: "none", kprobe: true },
         cases: [
-          { file: ATTACH, name: "kprobe programs count calls", outcome: guestOutcome },
+          { file: ATTACH, name: "kprobe/do_getpgid counts calls", outcome: guestOutcome },
           { file: EXAMPLE, name: "accept latency is measured", outcome: "passed" },
         ],
-        notes: [{ test: "kprobe programs count calls", note: "kprobe: present" }],
+        notes: [{ test: "kprobe/do_getpgid counts calls", note: "kprobe: present" }],
         status: "ran",
         seconds: 120,
       },
@@ -42,11 +42,17 @@ function report(guestOutcome: "passed" | "failed"): Report {
 Deno.test("the matrix marks clear-error paths and fails only on guest failures", () => {
   const ok = renderMatrix(report("passed"));
   assert.equal(ok.failed, false);
-  assert.match(ok.text, /attach_test\.ts: kprobe programs count calls\s+pass \(no kprobe\)\s+pass/);
+  assert.match(
+    ok.text,
+    /attach_test\.ts: kprobe\/do_getpgid counts calls\s+pass \(no kprobe\)\s+pass/,
+  );
   assert.match(ok.text, /^kprobe\s+no\s+yes$/m);
   const bad = renderMatrix(report("failed"));
   assert.equal(bad.failed, true);
-  assert.match(bad.markdown, /- 6\.1\.0-57-amd64: .*attach_test\.ts: kprobe programs count calls/);
+  assert.match(
+    bad.markdown,
+    /- 6\.1\.0-57-amd64: .*attach_test\.ts: kprobe\/do_getpgid counts calls/,
+  );
 });
 
 Deno.test("the support table rolls tests up per attach type and example", () => {
