@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest, note, ROOT, sh } from "../harness.ts";
+import { hasFeature, kernelTest, note, ROOT, sh } from "../harness.ts";
 import { expectNotAttached, metrics, samples, uniqueTag, valueOf, withExample } from "./common.ts";
 
 const METRIC = "ebpf_exporter_cxx_exceptions_total";
@@ -24,19 +24,6 @@ async function throwProbeMissing(binary: string): Promise<string | null> {
     : `${lib} has no libstdcxx:throw USDT probe (built without SystemTap probes)`;
 }
 
-/**
- * Null when uprobe programs can call bpf_get_attach_cookie (5.15+), else why not: without it
- * libbpf attaches USDT probes in a shared library only for one given process, never for all.
- */
-async function attachCookieMissing(): Promise<string | null> {
-  const out = await sh("bpftool", ["feature", "probe", "kernel"]);
-  const kprobe = /helpers supported for program type kprobe:\n((?:\t.*\n)*)/.exec(out)?.[1];
-  return kprobe?.includes("bpf_get_attach_cookie")
-    ? null
-    : "no bpf_get_attach_cookie for uprobe programs (kernel before 5.15): libbpf cannot attach " +
-      "USDT probes in a shared library for every process";
-}
-
 kernelTest("cxx-exceptions counts each C++ exception a command throws, by type", async () => {
   // The probe must be in the library, and the kernel must give BPF cookies to uprobes.
   const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-cxx-" });
@@ -48,7 +35,10 @@ kernelTest("cxx-exceptions counts each C++ exception a command throws, by type",
       `${dir}/${command}`,
       `${ROOT}/tests/kernel/examples/thrower.cc`,
     ]);
-    const why = await throwProbeMissing(`${dir}/${command}`) ?? await attachCookieMissing();
+    // Without BPF cookies libbpf attaches a USDT in a shared library for one process only.
+    const cookies = await hasFeature("bpf_cookie");
+    const why = await throwProbeMissing(`${dir}/${command}`) ??
+      (cookies ? null : "no BPF cookies: libbpf refuses a USDT in a shared library for all");
     if (why !== null) {
       note(`clear-error path: ${why}`);
       await expectNotAttached("cxx-exceptions", "cxx_throw");
