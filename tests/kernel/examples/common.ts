@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { isReadable } from "../../../ffi/libc.ts";
 import { missing } from "../probes.ts";
 import {
+  hasFeature,
   note,
   parseExposition,
   reportedProgramIds,
@@ -118,9 +119,10 @@ const TRACEFS = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
  * exists), else the reason; notes the outcome either way.
  */
 export async function tracepointMissing(category: string, event: string): Promise<string | null> {
-  const noTracefs = await missing("tracefs");
-  const why = noTracefs ??
-    (TRACEFS.some((t) => isReadable(`${t}/events/${category}/${event}/format`))
+  // hasFeature also leaves the matrix its "tracefs: present/missing" note.
+  const why = !(await hasFeature("tracefs"))
+    ? await missing("tracefs")
+    : (TRACEFS.some((t) => isReadable(`${t}/events/${category}/${event}/format`))
       ? null
       : `this kernel has no tracepoint ${category}/${event}`);
   note(
