@@ -17,6 +17,17 @@ export type Feature =
   | "hardware_pmu"
   | "tracefs";
 
+/** Every feature there is a probe for, in the order reports list them. */
+export const FEATURES: readonly Feature[] = [
+  "kprobe",
+  "kprobe_multi",
+  "fentry",
+  "tracefs",
+  "cgrp_storage",
+  "bpf_cookie",
+  "hardware_pmu",
+];
+
 const cache = new Map<Feature, Promise<string | null>>();
 
 /** Null when the kernel has `feature`, else a short reason (e.g. "CONFIG_KPROBES is off"). */

@@ -4,17 +4,7 @@
  */
 
 import { isReadable, readFileViaLibc } from "../../ffi/libc.ts";
-import { type Feature, missing } from "../kernel/probes.ts";
-
-const FEATURES: Feature[] = [
-  "kprobe",
-  "kprobe_multi",
-  "fentry",
-  "tracefs",
-  "cgrp_storage",
-  "bpf_cookie",
-  "hardware_pmu",
-];
+import { FEATURES, missing } from "../kernel/probes.ts";
 
 function readText(path: string): string | null {
   try {

@@ -1,5 +1,6 @@
 /** Renders the kernel matrix: the full test × kernel table, and README's kernel support table. */
 
+import { FEATURES } from "../kernel/probes.ts";
 import type { CaseResult } from "./junit.ts";
 
 /** One column of the matrix: the host or one guest kernel. */
@@ -55,17 +56,8 @@ function columnTitle(col: Column): string {
 }
 
 function featureRows(report: Report): string[][] {
-  const names = [
-    "btf",
-    "lockdown",
-    "kprobe",
-    "kprobe_multi",
-    "fentry",
-    "tracefs",
-    "cgrp_storage",
-    "bpf_cookie",
-    "hardware_pmu",
-  ];
+  const names = ["btf", "lockdown", ...FEATURES];
+
   return names.map((f) => [
     f,
     ...report.columns.map((col) => {
