@@ -13,7 +13,9 @@ off() {
 }
 
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts 2>/dev/null
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# /tmp stays the overlay's (writes land in the guest's tmpfs): the checkout itself may live
+# under the host's /tmp, and a fresh tmpfs there would hide it.
+mkdir -p /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
