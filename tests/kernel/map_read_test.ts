@@ -4,13 +4,16 @@ import assert from "node:assert/strict";
 import {
   type BpfMap,
   BpfObject,
+  LibbpfError,
   type MapEntries,
   MapType,
   possibleCpus,
 } from "../../ffi/libbpf.ts";
-import { kernelTest, ROOT } from "./harness.ts";
+import { kernelTest, note, ROOT } from "./harness.ts";
 
 const OBJECT = `${ROOT}/tests/fixtures/maps/maps.bpf.o`;
+/** errnos of a kernel without batch operations for a map type: EINVAL, EOPNOTSUPP, ENOTSUPP. */
+const BATCH_UNSUPPORTED = new Set([22, 95, 524]);
 
 function openFixture(): BpfObject {
   try {
@@ -65,7 +68,19 @@ function fill(map: BpfMap, count: number, key: (i: number, view: DataView) => vo
     }
     rows.push(`${hex(keys.subarray(i * map.keySize, (i + 1) * map.keySize))}=${slots.join(",")}`);
   }
-  map.updateBatch(keys, values, count);
+  try {
+    map.updateBatch(keys, values, count);
+  } catch (e) {
+    // Some kernels read a map type in batches before they can write it so (5.10's per-CPU
+    // arrays answer ENOTSUPP): fill those key by key.
+    if (!(e instanceof LibbpfError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
+    for (let i = 0; i < count; i++) {
+      map.update(
+        keys.subarray(i * map.keySize, (i + 1) * map.keySize),
+        values.subarray(i * s.bytes, (i + 1) * s.bytes),
+      );
+    }
+  }
   return rows.sort();
 }
 
@@ -101,6 +116,20 @@ function rawRows(map: BpfMap, e: MapEntries): string[] {
     );
   }
   return rows.sort();
+}
+
+/**
+ * Null when the kernel reads this map in batches, else why not: batch operations came to map
+ * types one by one (5.10 has none for per-CPU arrays), and the exporter then reads key by key.
+ */
+function batchGap(map: BpfMap): string | null {
+  try {
+    map.readAll("batch");
+    return null;
+  } catch (e) {
+    if (!(e instanceof LibbpfError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
+    return `no batch lookup for ${map.name} maps (errno ${e.errno})`;
+  }
 }
 
 /** Reads the map both ways (copying, since reads reuse their buffers) and compares. */
@@ -142,6 +171,13 @@ for (const c of CASES) {
       const map = mapNamed(object, c.map);
       assert.equal(map.type, c.type);
       const written = fill(map, c.count, c.key);
+      const gap = batchGap(map);
+      if (gap !== null) {
+        // The kernel matrix's "FEATURE: missing (why)" form: only the per-key reader applies.
+        note(`batch_lookup: missing (${gap})`);
+        assert.deepEqual(decodedRows(map, map.readAll("per-key")), written);
+        return;
+      }
       const { batch, perKey, rawEqual } = readBothWays(map);
       assert.equal(batch.length, c.count);
       assert.deepEqual(perKey, batch);
@@ -166,11 +202,14 @@ kernelTest("auto reads probe batch lookup once and use it for every fixture map"
       const map = mapNamed(object, c.map);
       fill(map, Math.min(c.count, 10), c.key);
       const probes: boolean[] = [];
-      map.onProbe = (_m, batch) => probes.push(batch);
+      map.onProbe = (_m, b) => probes.push(b);
       map.readAll();
-      map.readAll();
-      assert.equal(map.batchSupported, true, c.map);
-      assert.deepEqual(probes, [true], c.map);
+      const rows = decodedRows(map, map.readAll());
+      // Asked after the auto reads, which must have made their own probe first.
+      const batch = batchGap(map) === null;
+      assert.equal(map.batchSupported, batch, c.map);
+      assert.deepEqual(probes, [batch], c.map);
+      assert.deepEqual(rows, decodedRows(map, map.readAll("per-key")), c.map);
     }
   } finally {
     object.close();
