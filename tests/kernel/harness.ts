@@ -32,17 +32,31 @@ const reason = unavailableReason();
 
 let currentTest = "";
 
+/** Appends one JSON line to the file EBPF_EXPORTER_TEST_NOTES names, when it names one. */
+function record(entry: Record<string, string>): void {
+  const file = Deno.env.get("EBPF_EXPORTER_TEST_NOTES");
+  if (file === undefined || file === "") return;
+  Deno.writeTextFileSync(file, JSON.stringify(entry) + "\n", { append: true });
+}
+
 /**
  * Records how a test ran on this kernel (e.g. which path a feature probe chose) on stderr and,
  * when EBPF_EXPORTER_TEST_NOTES names a file, as a JSON line there for the kernel matrix.
  */
 export function note(text: string): void {
   console.error(`NOTE ${currentTest}: ${text}`);
-  const file = Deno.env.get("EBPF_EXPORTER_TEST_NOTES");
-  if (file === undefined || file === "") return;
-  Deno.writeTextFileSync(file, JSON.stringify({ test: currentTest, note: text }) + "\n", {
-    append: true,
-  });
+  record({ test: currentTest, note: text });
+}
+
+/**
+ * The test file that called kernelTest, as deno names it (`./tests/kernel/attach_test.ts`):
+ * deno's JUnit report files every test under the file that called Deno.test, this one.
+ */
+function callerFile(): string {
+  const files = [...(new Error().stack ?? "").matchAll(/file:\/\/(\/[^\s)]+?):\d+:\d+/g)]
+    .map((m) => decodeURIComponent(m[1]!));
+  const caller = files.find((f) => !f.endsWith("/tests/kernel/harness.ts")) ?? "";
+  return caller.startsWith(`${ROOT}/`) ? `./${caller.slice(ROOT.length + 1)}` : caller;
 }
 
 /**
@@ -58,6 +72,7 @@ export async function hasFeature(feature: Feature): Promise<boolean> {
 
 /** Registers a test that needs real BPF: skipped loudly without it, failing when required. */
 export function kernelTest(name: string, fn: () => Promise<void> | void): void {
+  const file = callerFile();
   if (reason !== null && !REQUIRED) {
     console.error(`SKIP kernel test "${name}": ${reason}`);
     Deno.test({ name, ignore: true, fn });
@@ -73,6 +88,7 @@ export function kernelTest(name: string, fn: () => Promise<void> | void): void {
       }
       : () => {
         currentTest = name;
+        record({ test: name, file });
         return fn();
       },
   });

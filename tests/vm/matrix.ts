@@ -51,23 +51,37 @@ function readOr<T>(path: string, parse: (s: string) => T, fallback: T): T {
   }
 }
 
-function notes(path: string): Array<{ test: string; note: string }> {
+type NoteRecord = { test: string; note?: string; file?: string };
+
+function records(path: string): NoteRecord[] {
   return readOr(path, (s) => s.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)), []);
 }
 
-function kernelCases(cases: CaseResult[]): CaseResult[] {
-  return cases.filter((c) => c.file.startsWith("./tests/kernel/"));
+/** The notes of a run: which path each test took. */
+function notes(all: NoteRecord[]): Array<{ test: string; note: string }> {
+  return all.flatMap((r) => (r.note === undefined ? [] : [{ test: r.test, note: r.note }]));
+}
+
+/**
+ * The kernel tests of a report, each under its own file: deno files the tests registered through
+ * the harness under harness.ts, so the file comes from the harness's records instead.
+ */
+function kernelCases(cases: CaseResult[], all: NoteRecord[]): CaseResult[] {
+  const fileOf = new Map(all.flatMap((r) => (r.file === undefined ? [] : [[r.test, r.file]])));
+  return cases.map((c) => ({ ...c, file: fileOf.get(c.name) ?? c.file }))
+    .filter((c) => c.file.startsWith("./tests/kernel/"));
 }
 
 /** The host column, from the files `make test` leaves in build/test-results. */
 function hostColumn(): Column | null {
   const xml = readOr(`${HOST}/host.xml`, (s) => s, null);
   if (xml === null) return null;
+  const all = records(`${HOST}/host-notes.jsonl`);
   return {
     name: "host",
     features: readOr(`${HOST}/host-features.json`, JSON.parse, {}),
-    cases: kernelCases(parseJunit(xml)),
-    notes: notes(`${HOST}/host-notes.jsonl`),
+    cases: kernelCases(parseJunit(xml), all),
+    notes: notes(all),
     status: "ran",
     seconds: null,
   };
@@ -109,11 +123,12 @@ async function guestColumn(series: string, files: string[]): Promise<Column> {
     console.log(text.split("\n").slice(-60).join("\n"));
   }
   const xml = readOr(`${dir}/junit.xml`, (s) => s, null);
+  const all = records(`${dir}/notes.jsonl`);
   return {
     name: series,
     features: readOr(`${dir}/features.json`, JSON.parse, {}),
-    cases: xml === null ? [] : kernelCases(parseJunit(xml)),
-    notes: notes(`${dir}/notes.jsonl`),
+    cases: xml === null ? [] : kernelCases(parseJunit(xml), all),
+    notes: notes(all),
     status: xml === null ? `guest failed (run-guest.sh exited ${code})` : "ran",
     seconds,
   };
