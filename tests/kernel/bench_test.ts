@@ -4,16 +4,10 @@
  */
 
 import assert from "node:assert/strict";
+import { permissionFlags } from "../../src/permissions.ts";
 import { kernelTest, ROOT } from "./harness.ts";
 
-const PERMS = [
-  "--allow-ffi",
-  "--allow-net",
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-];
+const PERMS = permissionFlags("bench");
 
 /** Runs `bench/main.ts ARGS --short --out FILE` and returns the JSON it wrote. */
 async function runBench(args: string[]): Promise<Record<string, unknown>> {

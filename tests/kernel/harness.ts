@@ -4,6 +4,7 @@
  */
 
 import { isReadable } from "../../ffi/libc.ts";
+import { permissionFlags } from "../../src/permissions.ts";
 import { type Feature, missing } from "./probes.ts";
 
 const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
@@ -104,7 +105,7 @@ export interface Running {
   stop(signal?: Deno.Signal): Promise<number>;
 }
 
-const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
+const PERMS = permissionFlags("exporter");
 
 /** Runs the exporter to completion (for flag and bad-input tests). */
 export async function runExporter(
