@@ -5,7 +5,7 @@ import { isReadable, readFileViaLibc, setThreadName } from "./ffi/libc.ts";
 import { SystemdNotifier } from "./ffi/notify.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
-import { CONTENT_TYPE_TEXT, encodeTextChunks } from "./src/encode/text.ts";
+import { CONTENT_TYPE_TEXT } from "./src/encode/text.ts";
 import { Exporter } from "./src/exporter/exporter.ts";
 import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
 import { parseKallsymsAddresses } from "./src/exporter/kaddrs.ts";
@@ -235,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     server = serve({
       telemetryPath: flags.telemetryPath,
       metrics: async () => ({
-        chunks: await exporter.collectWith((families) => encodeTextChunks(families)),
+        chunks: await exporter.scrapeText(),
         contentType: CONTENT_TYPE_TEXT,
       }),
       ...(flags.debug
