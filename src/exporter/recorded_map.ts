@@ -4,6 +4,7 @@
  */
 
 import type { MapEntries } from "../../ffi/libbpf.ts";
+import { fromHex } from "./hex.ts";
 import type { MapDefinition, MapSource } from "./map_source.ts";
 
 /** One recorded entry: the key, and the value (or one value per CPU), as lowercase hex. */
@@ -16,21 +17,6 @@ export interface RecordedEntry {
 /** One recorded map: its definition and its entries. */
 export interface RecordedMapData extends MapDefinition {
   entries: RecordedEntry[];
-}
-
-/** Parses lowercase or uppercase hex into bytes. */
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new SyntaxError(`Cannot parse hex "${hex}": expected pairs of hex digits`);
-  }
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-/** Bytes as lowercase hex. */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 /** Replays one recorded map; every read returns the same entries. */

@@ -15,11 +15,8 @@ import { parseArgs } from "node:util";
 import type { BpfMap } from "../../ffi/libbpf.ts";
 import type { LabelConfig } from "../../src/config/types.ts";
 import { findCgroup2Root, hostDecoderContext } from "../../src/exporter/host.ts";
-import {
-  type RecordedEntry,
-  type RecordedMapData,
-  toHex,
-} from "../../src/exporter/recorded_map.ts";
+import { toHex } from "../../src/exporter/hex.ts";
+import type { RecordedEntry, RecordedMapData } from "../../src/exporter/recorded_map.ts";
 import type { HostTables } from "./host.ts";
 import { exampleExporter, FIXTURES, type Recording } from "./pipeline.ts";
 
