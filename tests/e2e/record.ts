@@ -39,8 +39,12 @@ async function runWorkload(): Promise<void> {
   }
 }
 
-/** The entries of one map: at most `max`, the first ones in key byte order. */
-function entriesOf(map: BpfMap, max: number): RecordedEntry[] {
+/**
+ * The entries of one map worth keeping: the first `max` in key byte order, or for a histogram
+ * (`seriesBytes` = the key bytes before its bucket label) every bucket of its first two series,
+ * so that they keep their sums and counts.
+ */
+function entriesOf(map: BpfMap, max: number, seriesBytes: number | null): RecordedEntry[] {
   const e = map.readAll();
   const out: RecordedEntry[] = [];
   for (let i = 0; i < e.count; i++) {
@@ -55,7 +59,14 @@ function entriesOf(map: BpfMap, max: number): RecordedEntry[] {
     );
   }
   out.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  return out.slice(0, max);
+  if (seriesBytes === null) return out.slice(0, max);
+  const series = [...new Set(out.map((e) => e.key.slice(0, 2 * seriesBytes)))].slice(0, 2);
+  return out.filter((e) => series.includes(e.key.slice(0, 2 * seriesBytes)));
+}
+
+/** Key bytes before a histogram's bucket label (its last label). */
+function bucketOffset(labels: LabelConfig[]): number {
+  return labels.slice(0, -1).reduce((n, l) => n + l.size + l.padding, 0);
 }
 
 function hasDecoder(labels: LabelConfig[], name: string): number[] {
@@ -140,10 +151,12 @@ async function record(name: string, max: number): Promise<Recording> {
     const loaded = exporter.loaded[0]!;
     const maps: Record<string, RecordedMapData> = {};
     const decoded = new Map<string, Decoded>();
+    const histograms = new Set(loaded.config.histograms.map((h) => h.name));
     for (const conf of [...loaded.config.counters, ...loaded.config.histograms]) {
       const map = loaded.maps.get(conf.name);
       if (map === undefined) continue;
-      const entries = entriesOf(map, max);
+      const series = histograms.has(conf.name) ? bucketOffset(conf.labels) : null;
+      const entries = entriesOf(map, max, series);
       const { name: mapName, type, keySize, valueSize, maxEntries, perCpu } = map;
       maps[conf.name] = { name: mapName, type, keySize, valueSize, maxEntries, perCpu, entries };
       decoded.set(mapName, { labels: conf.labels, rows: [] });
