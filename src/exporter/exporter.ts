@@ -169,6 +169,7 @@ export class Exporter {
     this.#addSources(loaded.config, loaded.maps);
   }
 
+  // One reader per metric of `config` whose map is in `maps` (keyed by metric name).
   #addSources(config: Config, maps: ReadonlyMap<string, MapSource>): void {
     const name = config.name;
     const add = (kind: "counter" | "histogram", conf: CounterConfig | HistogramConfig) => {
