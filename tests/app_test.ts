@@ -22,7 +22,7 @@ function fakeExporter(events: string[]): Exporter {
   const chunks = [new TextEncoder().encode("up 1\n")];
   return {
     close: () => events.push("exporter closed"),
-    collectWith: () => Promise.resolve(chunks.values()),
+    scrapeText: () => Promise.resolve(chunks.values()),
   } as unknown as Exporter;
 }
 

@@ -1,7 +1,7 @@
 /** What the HTTP server answers with, built from the exporter. */
 
 import type { Flags } from "../cli.ts";
-import { CONTENT_TYPE_TEXT, encodeTextChunks } from "../encode/text.ts";
+import { CONTENT_TYPE_TEXT } from "../encode/text.ts";
 import type { Exporter } from "../exporter/exporter.ts";
 import { formatMapsJson, formatMapsText } from "../exporter/maps_dump.ts";
 import type { Routes } from "../server.ts";
@@ -11,7 +11,7 @@ export function metricsRoutes(flags: Flags, exporter: Exporter): Routes {
   return {
     telemetryPath: flags.telemetryPath,
     metrics: async () => ({
-      chunks: await exporter.collectWith((families) => encodeTextChunks(families)),
+      chunks: await exporter.scrapeText(),
       contentType: CONTENT_TYPE_TEXT,
     }),
     ...(flags.debug ? { maps: (json: boolean) => dumpMaps(exporter, json) } : {}),

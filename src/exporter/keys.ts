@@ -4,9 +4,10 @@ import type { LabelConfig } from "../config/types.ts";
 import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { DecoderContext } from "../decoders/types.ts";
+import { type LabelSet, makeLabelSet } from "./series.ts";
 
-/** Decodes raw keys of one metric into label values, caching what is stable. */
-export type KeyDecoder = DecodeCache;
+/** Decodes raw keys of one metric into label sets, caching what is stable. */
+export type KeyDecoder = DecodeCache<LabelSet>;
 
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
@@ -14,5 +15,5 @@ export function keyDecoder(
   ctx: DecoderContext,
   skipCacheSize: number,
 ): KeyDecoder {
-  return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize });
+  return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize }, makeLabelSet);
 }
