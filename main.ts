@@ -14,6 +14,7 @@ import { formatListing, inspectConfigs, programSections } from "./src/config_nee
 import { hostFeatureStatus } from "./src/kernel_features.ts";
 import { configureLog, debug, log } from "./src/log.ts";
 import { serve } from "./src/server.ts";
+import { checkConfigs } from "./src/spec/check.ts";
 import { BUILD_INFO } from "./src/version.ts";
 import { applyKeep, CapabilityError, type KeepRequest, parseKeep } from "./src/capabilities.ts";
 import {
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
     log((e as Error).message);
     return 1;
   }
+  if (flags.configCheck) return checkConfigs(flags, assets, defaultConfigDir());
   const notifier = new SystemdNotifier();
   const notify = (message: string) => {
     try {
@@ -179,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
     exporter.attachAll();
   } catch (e) {
     const message = (e as Error).message;
-    const hints = loadFailureHints(message, facts, flags.btfPath);
+    const hints = loadFailureHints(e, facts, flags.btfPath);
     log(hints.length > 0 ? `${message}; ${hints.join("; ")}` : message);
     return 1;
   }
@@ -201,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
     exporter.close();
     return 1;
   }
-  if (!flags.configCheck) {
+  if (!flags.configCheckAttach) {
     try {
       exporter.startEventReaders();
     } catch (e) {
@@ -222,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
     exporter.close();
     return 1;
   }
-  if (flags.configCheck) {
+  if (flags.configCheckAttach) {
     exporter.close();
     log("Config check successful, exiting");
     return 0;

@@ -88,12 +88,21 @@ export function errnoError(message: string, errno: number, options?: ErrorOption
     : new ErrnoError(message, errno, options);
 }
 
-/** The first ErrnoError along an error's `cause` chain (the error itself included), or null. */
-export function findErrno(error: unknown): ErrnoError | null {
+/** The first error of a type along an error's `cause` chain (the error itself included), or null. */
+export function findCause<T extends Error>(
+  error: unknown,
+  // deno-lint-ignore no-explicit-any
+  type: abstract new (...args: any[]) => T,
+): T | null {
   const seen = new Set<unknown>();
   for (let e = error; e instanceof Error && !seen.has(e); e = e.cause) {
-    if (e instanceof ErrnoError) return e;
+    if (e instanceof type) return e;
     seen.add(e);
   }
   return null;
+}
+
+/** The first ErrnoError along an error's `cause` chain (the error itself included), or null. */
+export function findErrno(error: unknown): ErrnoError | null {
+  return findCause(error, ErrnoError);
 }

@@ -10,7 +10,7 @@ import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts"
 import type { DecoderContext } from "../decoders/types.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { debug, log } from "../log.ts";
-import { type KeyDecoder, keyDecoder } from "./keys.ts";
+import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow, type RowShape } from "./rows.ts";
 import { Aggregator } from "./aggregate.ts";
@@ -103,15 +103,8 @@ export class Exporter {
     this.#opts = opts;
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
-      for (const m of [...c.counters, ...c.histograms]) {
-        try {
-          this.#keys.set(
-            `${c.name}\0${m.name}`,
-            keyDecoder(m.labels, opts.ctx, opts.skipCacheSize),
-          );
-        } catch (e) {
-          throw new Error(`Cannot use config "${c.name}": ${(e as Error).message}`);
-        }
+      for (const [metric, keys] of configKeyDecoders(c, opts.ctx, opts.skipCacheSize)) {
+        this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
   }
@@ -130,7 +123,7 @@ export class Exporter {
           if (p.error !== null) {
             log(
               `Failed to attach program "${p.program.name}" (${p.program.section}) for config ` +
-                `"${config.name}": ${p.error}`,
+                `"${config.name}": ${p.error.message}`,
             );
           }
         }
