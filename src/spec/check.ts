@@ -36,8 +36,8 @@ export function checkConfigs(
   try {
     checkFlags(flags);
     if (flags.btfPath !== null) opts.btfPath = flags.btfPath;
-    openLibbpf(flags.libbpfPath ?? undefined);
     setLibbpfSink((level, msg) => (level === "debug" ? debug : log)(`libbpf [${level}]: ${msg}`));
+    openLibbpf(flags.libbpfPath ?? undefined);
     for (const config of configs) checkConfig(config, opts, flags.configSkipCacheSize);
   } catch (e) {
     log((e as Error).message);
