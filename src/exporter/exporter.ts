@@ -164,7 +164,7 @@ export class Exporter {
 
   /**
    * Starts the event-driven readers (perf event arrays), polled without blocking every
-   * 300 ms and before each scrape. Not called in --config.check mode.
+   * 300 ms and before each scrape. Not called by --config.check-attach.
    */
   startEventReaders(): void {
     for (const loaded of this.loaded) {

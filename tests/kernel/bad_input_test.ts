@@ -61,7 +61,7 @@ async function expectFailure(
 }
 
 // Bad input that needs no kernel (missing or corrupt files, maps that do not fit) is checked by
-// tests/spec/check_test.ts, as a user without privilege.
+// tests/app/config_check_test.ts, as a user without privilege.
 
 kernelTest("a config that fails after an earlier one loaded leaves nothing loaded", async () => {
   const object = await Deno.readFile(FIXTURE_OBJ);

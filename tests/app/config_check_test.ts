@@ -5,9 +5,10 @@
  */
 
 import assert from "node:assert/strict";
+import { permissionFlags } from "../../src/permissions.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
+const PERMS = permissionFlags("exporter");
 const NOBODY = 65534;
 const SETPRIV = [
   "setpriv",
@@ -213,7 +214,11 @@ Deno.test("--config.check needs no privilege", async (t) => {
           names.join(","),
         ]);
         assert.equal(r.code, 0, r.out);
-        assert.equal(r.out, "Config check successful, exiting\n");
+        // libbpf's open logs nothing for a valid object: no warning may hide in the output.
+        assert.match(
+          r.out,
+          /^Using libbpf [\d.]+ \([a-z]+: [^)]*\)\nConfig check successful, exiting\n$/,
+        );
       },
     });
     for (const c of BAD_INPUT) {
