@@ -20,7 +20,7 @@ FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
 NATIVE_DIR := $(CURDIR)/build/native
 APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernels deps-vm kernel-support verify run build clean
+.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernels deps-vm kernel-support verify check-structs run build clean
 
 all: examples
 
@@ -87,7 +87,14 @@ $(FIXTURE_OBJECTS): $(wildcard tests/fixtures/*/*.h)
 %.bpf.o: %.bpf.c bpf/*.h include/$(ARCH)/vmlinux.h $(LIBBPF_DIR)/libbpf_bundle.so
 	clang $(BPF_CFLAGS) -c $< -o $@
 
-verify:
+# Compiles _Static_asserts generated from ffi/structs.ts against libbpf's and the kernel's headers:
+# a struct offset the FFI layer writes that drifted from the headers fails here.
+check-structs: libbpf | deno
+	@mkdir -p build
+	$(DENO) run ffi/structs_check.ts > build/structs_check.c
+	gcc -fsyntax-only -Wall -Werror -I $(LIBBPF_DIR)/include build/structs_check.c
+
+verify: check-structs
 	$(DENO) fmt --check
 	$(DENO) lint
 	$(DENO) check main.ts src/ ffi/ tests/

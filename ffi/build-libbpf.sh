@@ -344,14 +344,30 @@ EOF
   fi
 }
 
+# Checks ffi/structs.ts against the installed headers: generates _Static_asserts with Deno and #structs-check
+# compiles them (no libbpf rebuild). Lines ending in this marker are left out of the stamp's #structs-check
+# hash, so a change to the check never rebuilds the bundle. Skipped, loudly, without Deno. #structs-check
+check_structs() { #structs-check
+  local deno=${DENO:-$(cat "$ROOT/tools/.deno-path" 2>/dev/null || command -v deno || true)} #structs-check
+  if [[ -z $deno ]]; then warn "no deno: struct layout check skipped"; return 0; fi #structs-check
+  local c #structs-check
+  c=$(mktemp --suffix=.c) #structs-check
+  "$deno" run --no-lock "$ROOT/ffi/structs_check.ts" >"$c" || { rm -f "$c"; die "cannot generate the struct layout check"; } #structs-check
+  gcc -fsyntax-only -Wall -Werror -I "$INC" "$c" || { rm -f "$c"; die "ffi/structs.ts does not match the headers"; } #structs-check
+  rm -f "$c" #structs-check
+  say "struct layouts in ffi/structs.ts match the headers" #structs-check
+} #structs-check
+ #structs-check
 main() {
   SCRIPT_HASH=$(sha256sum "$SCRIPT" | cut -d' ' -f1)
+  SCRIPT_HASH=$(grep -v ' #structs-check$' "$SCRIPT" | sha256sum | cut -d' ' -f1) #structs-check
   mkdir -p "$OUT"
   exec 9>"$OUT/.lock"
   flock 9
   if [[ ${LIBBPF_BUNDLE_FORCE:-0} != 1 ]] && bundle_is_current; then
     touch -c "$SO" # keeps make's "script newer than .so" rule quiet after a checkout
     echo "libbpf_bundle.so is up to date: $SO ($(head -n 1 "$VERSION_FILE"))"
+    check_structs #structs-check
     return 0
   fi
 
@@ -392,6 +408,7 @@ EOF
   printf '    size %s bytes (stripped), libbpf %s, %s exported symbols, needs up to %s\n' \
     "$(stat -c %s "$SO")" "$BUNDLE_VERSION" "$EXPORT_COUNT" "$GLIBC_MAX"
   sed 's/^/    /' "$VERSION_FILE"
+  check_structs #structs-check
 }
 
 main "$@"

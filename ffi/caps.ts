@@ -6,6 +6,7 @@
 
 import { errno, libc, readDirViaLibc, tryReadFileViaLibc } from "./libc.ts";
 import { ErrnoError, errnoText } from "./errno.ts";
+import { CAP_DATA, CAP_HEADER } from "./structs.ts";
 
 /** The three capability sets of a thread, one bit per capability number. */
 export interface CapSets {
@@ -17,25 +18,25 @@ export interface CapSets {
 const VERSION_3 = 0x20080522;
 
 function header(): Uint8Array<ArrayBuffer> {
-  const h = new Uint8Array(8);
-  new DataView(h.buffer).setUint32(0, VERSION_3, true); // pid 0: the calling thread
+  const h = new Uint8Array(CAP_HEADER.size);
+  new DataView(h.buffer).setUint32(CAP_HEADER.fields.version, VERSION_3, true); // pid 0: this thread
   return h;
 }
 
 /** The calling thread's capability sets. */
 export function getCapabilities(): CapSets {
-  const data = new Uint8Array(24);
+  const data = new Uint8Array(2 * CAP_DATA.size);
   if (libc().capget(header(), data) !== 0) {
     const e = errno();
     throw new ErrnoError(`Cannot read capabilities: ${errnoText(e)}`, e);
   }
   const v = new DataView(data.buffer);
-  const word = (i: number, field: number) =>
-    BigInt(v.getUint32(i * 12 + field * 4, true)) << BigInt(32 * i);
+  const word = (i: number, field: keyof typeof CAP_DATA.fields) =>
+    BigInt(v.getUint32(i * CAP_DATA.size + CAP_DATA.fields[field], true)) << BigInt(32 * i);
   return {
-    effective: word(0, 0) | word(1, 0),
-    permitted: word(0, 1) | word(1, 1),
-    inheritable: word(0, 2) | word(1, 2),
+    effective: word(0, "effective") | word(1, "effective"),
+    permitted: word(0, "permitted") | word(1, "permitted"),
+    inheritable: word(0, "inheritable") | word(1, "inheritable"),
   };
 }
 

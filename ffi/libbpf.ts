@@ -5,10 +5,27 @@
 
 import { bpf, libbpfStrerror } from "./library.ts";
 import { cString } from "./libc.ts";
-import { E2BIG, EINVAL, ENOENT, ENOSPC, ENOTSUPP, EOPNOTSUPP, ErrnoError } from "./errno.ts";
+import {
+  E2BIG,
+  EINVAL,
+  ENOENT,
+  ENOSPC,
+  ENOTSUPP,
+  EOPNOTSUPP,
+  ErrnoError,
+  isNotSupported,
+  NotSupportedError,
+} from "./errno.ts";
+import {
+  BPF_OBJECT_OPEN_OPTS,
+  BPF_PROG_INFO,
+  BPF_UPROBE_OPTS,
+  BTF_TYPE,
+  BTF_VAR_SECINFO,
+} from "./structs.ts";
 
 export { type LibbpfInfo, openLibbpf, setLibbpfSink } from "./library.ts";
-export { ErrnoError } from "./errno.ts";
+export { ErrnoError, NotSupportedError } from "./errno.ts";
 
 /** Map types the exporter tells apart (values of enum bpf_map_type). */
 export const MapType = {
@@ -23,14 +40,21 @@ export const MapType = {
   CGRP_STORAGE: 32,
 } as const;
 
-/** A libbpf or bpf(2) failure, with the errno and libbpf's text for it. */
+/**
+ * A libbpf or bpf(2) failure, with the errno and libbpf's text for it. Failures whose errno says
+ * the kernel lacks the feature are NotSupportedError instead (see ffi/errno.ts); branch on
+ * ErrnoError to catch both.
+ */
 export class LibbpfError extends ErrnoError {
   override name = "LibbpfError";
 }
 
 function fail(action: string, err: number | bigint): never {
   const code = -Math.abs(Number(err));
-  throw new LibbpfError(`${action}: ${libbpfStrerror(code)}`, code);
+  const message = `${action}: ${libbpfStrerror(code)}`;
+  throw isNotSupported(code)
+    ? new NotSupportedError(message, code)
+    : new LibbpfError(message, code);
 }
 
 function cstr(p: Deno.PointerValue): string {
@@ -48,11 +72,6 @@ export interface OpenOptions {
   /** External vmlinux BTF for CO-RE on kernels without /sys/kernel/btf/vmlinux. */
   btfPath?: string;
 }
-
-// struct bpf_object_open_opts as of libbpf 1.1 (80 bytes); newer libbpf accepts this smaller size.
-const OPEN_OPTS_SIZE = 80;
-const OPEN_OPTS_OBJECT_NAME = 8;
-const OPEN_OPTS_BTF_CUSTOM_PATH = 48;
 
 /** A BPF ELF object: open → (set globals) → load → programs/maps → close. */
 export class BpfObject {
@@ -92,6 +111,11 @@ export class BpfObject {
   get #handle(): Deno.PointerObject {
     if (this.#ptr === null) throw new Error(`BPF object "${this.label}" is closed`);
     return this.#ptr;
+  }
+
+  /** Whether the object carries BTF (known right after open; CO-RE and BTF maps need it). */
+  get hasBtf(): boolean {
+    return bpf().bpf_object__btf(this.#handle) !== null;
   }
 
   /** Loads every program and creates every map in the kernel. */
@@ -146,19 +170,20 @@ export class BpfObject {
     if (id < 0) return null;
     const t = s.btf__type_by_id(btf, id);
     if (t === null) return null;
-    // struct btf_type { u32 name_off; u32 info; u32 size; } then vlen × btf_var_secinfo
-    // { u32 type; u32 offset; u32 size; }.
+    // A DATASEC's btf_type is followed by vlen btf_var_secinfo entries.
     const view = new Deno.UnsafePointerView(t);
-    const vlen = view.getUint32(4) & 0xffff;
+    const vlen = view.getUint32(BTF_TYPE.fields.info) & 0xffff;
+    const info = BTF_VAR_SECINFO.fields;
     for (let i = 0; i < vlen; i++) {
-      const base = 12 + i * 12;
-      const varType = s.btf__type_by_id(btf, view.getUint32(base));
+      const base = BTF_TYPE.size + i * BTF_VAR_SECINFO.size;
+      const varType = s.btf__type_by_id(btf, view.getUint32(base + info.type));
       if (varType === null) continue;
-      const name = cstr(
-        s.btf__name_by_offset(btf, new Deno.UnsafePointerView(varType).getUint32(0)),
-      );
-      if (name === variable) {
-        return { offset: view.getUint32(base + 4), size: view.getUint32(base + 8) };
+      const nameOff = new Deno.UnsafePointerView(varType).getUint32(BTF_TYPE.fields.name_off);
+      if (cstr(s.btf__name_by_offset(btf, nameOff)) === variable) {
+        return {
+          offset: view.getUint32(base + info.offset),
+          size: view.getUint32(base + info.size),
+        };
       }
     }
     return null;
@@ -178,17 +203,18 @@ export class BpfObject {
 }
 
 function buildOpenOpts(opts: OpenOptions, keep: Uint8Array[]): Uint8Array {
-  const raw = new Uint8Array(OPEN_OPTS_SIZE);
+  const layout = BPF_OBJECT_OPEN_OPTS;
+  const raw = new Uint8Array(layout.size);
   const v = new DataView(raw.buffer);
-  v.setBigUint64(0, BigInt(OPEN_OPTS_SIZE), true);
+  v.setBigUint64(layout.fields.sz, BigInt(layout.size), true);
   const setStr = (off: number, s: string | undefined) => {
     if (s === undefined) return;
     const b = cString(s);
     keep.push(b);
     v.setBigUint64(off, addressOf(b), true);
   };
-  setStr(OPEN_OPTS_OBJECT_NAME, opts.objectName);
-  setStr(OPEN_OPTS_BTF_CUSTOM_PATH, opts.btfPath);
+  setStr(layout.fields.object_name, opts.objectName);
+  setStr(layout.fields.btf_custom_path, opts.btfPath);
   return raw;
 }
 
@@ -199,13 +225,6 @@ export interface ProgramInfo {
   runTimeNs: bigint;
   runCount: bigint;
 }
-
-// Offsets in struct bpf_prog_info (stable UAPI).
-const PROG_INFO_SIZE = 232;
-const PROG_INFO_ID = 4;
-const PROG_INFO_TAG = 8;
-const PROG_INFO_RUN_TIME_NS = 192;
-const PROG_INFO_RUN_CNT = 200;
 
 /** One program of an object. */
 export class BpfProgram {
@@ -242,13 +261,12 @@ export class BpfProgram {
 
   /** Attaches as a uprobe on a function of a binary or library, for one process or all (-1). */
   attachUprobe(binary: string, func: string, pid: number): BpfLink {
-    // struct bpf_uprobe_opts as of libbpf 1.1 (40 bytes): sz, ref_ctr_offset, bpf_cookie,
-    // retprobe, func_name.
-    const opts = new Uint8Array(40);
+    const layout = BPF_UPROBE_OPTS;
+    const opts = new Uint8Array(layout.size);
     const v = new DataView(opts.buffer);
     const name = cString(func);
-    v.setBigUint64(0, 40n, true);
-    v.setBigUint64(32, addressOf(name), true);
+    v.setBigUint64(layout.fields.sz, BigInt(layout.size), true);
+    v.setBigUint64(layout.fields.func_name, addressOf(name), true);
     const link = bpf().bpf_program__attach_uprobe_opts(this.#ptr, pid, cString(binary), 0n, opts);
     return this.#link(link, `${binary}:${func}`);
   }
@@ -269,18 +287,19 @@ export class BpfProgram {
 
   /** Reads id, tag and run statistics from the kernel. */
   info(): ProgramInfo {
-    const buf = new Uint8Array(PROG_INFO_SIZE);
-    const len = new Uint32Array([PROG_INFO_SIZE]);
+    const { size, fields } = BPF_PROG_INFO;
+    const buf = new Uint8Array(size);
+    const len = new Uint32Array([size]);
     const r = bpf().bpf_obj_get_info_by_fd(this.fd, buf, new Uint8Array(len.buffer));
     if (r !== 0) fail(`Cannot get info of program "${this.name}"`, r);
     const v = new DataView(buf.buffer);
     let tag = "";
-    for (let i = 0; i < 8; i++) tag += buf[PROG_INFO_TAG + i]!.toString(16).padStart(2, "0");
+    for (let i = 0; i < 8; i++) tag += buf[fields.tag + i]!.toString(16).padStart(2, "0");
     return {
-      id: v.getUint32(PROG_INFO_ID, true),
+      id: v.getUint32(fields.id, true),
       tag,
-      runTimeNs: v.getBigUint64(PROG_INFO_RUN_TIME_NS, true),
-      runCount: v.getBigUint64(PROG_INFO_RUN_CNT, true),
+      runTimeNs: v.getBigUint64(fields.run_time_ns, true),
+      runCount: v.getBigUint64(fields.run_cnt, true),
     };
   }
 }
@@ -325,6 +344,11 @@ const PERCPU_TYPES = new Set<number>([
   MapType.PERCPU_ARRAY,
   MapType.LRU_PERCPU_HASH,
 ]);
+
+/** Whether lookups in maps of this type return one value slot per possible CPU. */
+export function isPerCpuMapType(type: number): boolean {
+  return PERCPU_TYPES.has(type);
+}
 
 let possibleCpusCache = 0;
 
@@ -391,7 +415,7 @@ export class BpfMap {
 
   /** Whether lookups return one value slot per possible CPU. */
   get perCpu(): boolean {
-    return PERCPU_TYPES.has(this.type);
+    return isPerCpuMapType(this.type);
   }
 
   /** Whether batch lookup is used (null until the first read probes it). */

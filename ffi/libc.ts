@@ -4,6 +4,7 @@
  */
 
 import { ErrnoError, errnoText } from "./errno.ts";
+import { DIRENT64 } from "./structs.ts";
 
 const SYMBOLS = {
   open: { parameters: ["buffer", "i32", "u32"], result: "i32" }, // (const char*, int, mode_t)
@@ -124,18 +125,18 @@ export function readDirViaLibc(path: string): DirEntry[] {
         throw new ErrnoError(`Cannot list "${path}": ${errnoText(e)}`, e);
       }
       if (n === 0) return out;
-      // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+      const f = DIRENT64.fields;
       for (let off = 0; off < n;) {
-        const reclen = view.getUint16(off + 16, true);
-        const nameStart = off + 19;
+        const reclen = view.getUint16(off + f.d_reclen, true);
+        const nameStart = off + DIRENT64.computed.d_name.offset;
         let nameEnd = nameStart;
         while (buf[nameEnd] !== 0 && nameEnd < off + reclen) nameEnd++;
         const name = decoder.decode(buf.subarray(nameStart, nameEnd));
         if (name !== "." && name !== "..") {
           out.push({
             name,
-            inode: view.getBigUint64(off, true),
-            isDirectory: buf[off + 18] === DT_DIR,
+            inode: view.getBigUint64(off + f.d_ino, true),
+            isDirectory: buf[off + f.d_type] === DT_DIR,
           });
         }
         off += reclen;

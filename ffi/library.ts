@@ -5,6 +5,7 @@
 
 import { LIBBPF_SYMBOLS } from "./symbols.ts";
 import { cString, libc } from "./libc.ts";
+import { ErrnoError } from "./errno.ts";
 
 export type Libbpf = Deno.DynamicLibrary<typeof LIBBPF_SYMBOLS>;
 
@@ -54,7 +55,7 @@ export function openLibbpf(explicitPath?: string): LibbpfInfo {
     } catch (e) {
       // An explicitly named library that fails to open is an error, not a reason to fall back.
       if (source === "flag" || source === "env") {
-        throw new Error(`Cannot open libbpf "${path}": ${(e as Error).message}`);
+        throw new Error(`Cannot open libbpf "${path}": ${(e as Error).message}`, { cause: e });
       }
       errors.push(`${path}: ${(e as Error).message}`);
       continue;
@@ -103,7 +104,9 @@ function registerSections(l: Libbpf): void {
   ];
   for (const [sec, type, attach] of sections) {
     const r = l.symbols.libbpf_register_prog_handler(cString(sec), type, attach, null);
-    if (r < 0) throw new Error(`Cannot register section handler "${sec}": ${libbpfStrerror(r)}`);
+    if (r < 0) {
+      throw new ErrnoError(`Cannot register section handler "${sec}": ${libbpfStrerror(r)}`, r);
+    }
   }
 }
 

@@ -6,12 +6,13 @@
 
 import { closeFd, cString, errno, libc } from "./libc.ts";
 import { errnoText } from "./errno.ts";
+import { SOCKADDR_UN } from "./structs.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
 const SOCK_CLOEXEC = 0o2000000;
 const MSG_NOSIGNAL = 0x4000;
-const SUN_PATH_MAX = 108;
+const SUN_PATH_MAX = SOCKADDR_UN.size - SOCKADDR_UN.fields.sun_path;
 
 /** A `struct sockaddr_un` for a NOTIFY_SOCKET value (`/path` or `@abstract`), or null. */
 export function notifySocketAddress(value: string): Uint8Array<ArrayBuffer> | null {
@@ -19,10 +20,11 @@ export function notifySocketAddress(value: string): Uint8Array<ArrayBuffer> | nu
   const name = cString(value).subarray(0, -1);
   if (name.length >= SUN_PATH_MAX) return null;
   // sa_family (u16), then sun_path; an abstract name starts with NUL instead of "@".
-  const addr = new Uint8Array(2 + name.length + (value.startsWith("@") ? 0 : 1));
-  new DataView(addr.buffer).setUint16(0, AF_UNIX, true);
-  addr.set(name, 2);
-  if (value.startsWith("@")) addr[2] = 0;
+  const path = SOCKADDR_UN.fields.sun_path;
+  const addr = new Uint8Array(path + name.length + (value.startsWith("@") ? 0 : 1));
+  new DataView(addr.buffer).setUint16(SOCKADDR_UN.fields.sun_family, AF_UNIX, true);
+  addr.set(name, path);
+  if (value.startsWith("@")) addr[path] = 0;
   return addr;
 }
 

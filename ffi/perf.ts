@@ -1,11 +1,13 @@
 /** perf_event_open through libc, for programs in `perf_event/type=..,config=..` sections. */
 
-import { ErrnoError, errnoText } from "./errno.ts";
+import { errnoError, errnoText } from "./errno.ts";
 import { closeFd, errno, libc, readFileViaLibc } from "./libc.ts";
+import { PERF_EVENT_ATTR } from "./structs.ts";
 
 const SYS_PERF_EVENT_OPEN: Record<string, number> = { x86_64: 298, aarch64: 241 };
-const PERF_ATTR_SIZE = 128;
 const PERF_FLAG_FD_CLOEXEC = 8;
+// `freq` is bit 10 of the bitfield word (disabled, inherit, pinned, exclusive, exclude_user,
+// exclude_kernel, exclude_hv, exclude_idle, mmap, comm, freq).
 const ATTR_FREQ_BIT = 1n << 10n;
 
 /** What a perf_event section asks for. */
@@ -22,21 +24,22 @@ export interface PerfEventSpec {
 export function openPerfEvent(spec: PerfEventSpec, cpu: number): number {
   const nr = SYS_PERF_EVENT_OPEN[Deno.build.arch];
   if (nr === undefined) throw new Error(`perf_event_open is not wired for ${Deno.build.arch}`);
-  const attr = new Uint8Array(PERF_ATTR_SIZE);
+  const { size, fields, computed } = PERF_EVENT_ATTR;
+  const attr = new Uint8Array(size);
   const v = new DataView(attr.buffer);
-  v.setUint32(0, spec.type, true); // type
-  v.setUint32(4, PERF_ATTR_SIZE, true); // size
-  v.setBigUint64(8, spec.config, true); // config
+  v.setUint32(fields.type, spec.type, true);
+  v.setUint32(fields.size, size, true);
+  v.setBigUint64(fields.config, spec.config, true);
   if (spec.frequency > 0) {
-    v.setBigUint64(16, BigInt(spec.frequency), true); // sample_freq (union with sample_period)
-    v.setBigUint64(40, ATTR_FREQ_BIT, true); // flags: freq
+    v.setBigUint64(fields.sample_freq, BigInt(spec.frequency), true);
+    v.setBigUint64(computed.flags.offset, ATTR_FREQ_BIT, true);
   } else {
-    v.setBigUint64(16, spec.period, true);
+    v.setBigUint64(fields.sample_period, spec.period, true);
   }
   const fd = Number(libc().syscall(BigInt(nr), attr, -1, cpu, -1, BigInt(PERF_FLAG_FD_CLOEXEC)));
   if (fd < 0) {
     const e = errno();
-    throw new ErrnoError(`Cannot open perf event on CPU ${cpu}: ${errnoText(e)}`, e);
+    throw errnoError(`Cannot open perf event on CPU ${cpu}: ${errnoText(e)}`, e);
   }
   return fd;
 }

@@ -6,7 +6,10 @@ import { parseArgs } from "node:util";
 export interface Flags {
   configDir: string | null;
   configNames: string[];
+  /** Validate configs against their objects without loading anything, then exit. */
   configCheck: boolean;
+  /** Load and attach every config, then exit. */
+  configCheckAttach: boolean;
   configStrict: boolean;
   configSkipCacheSize: number;
   debug: boolean;
@@ -44,7 +47,16 @@ const FLAGS: FlagDoc[] = [
     help: "Directory holding NAME.yaml and NAME.bpf.o (default: the bundled examples)",
   },
   { name: "config.names", type: "string", help: "Comma separated names of configs to load" },
-  { name: "config.check", type: "boolean", help: "Load and attach every config, then exit" },
+  {
+    name: "config.check",
+    type: "boolean",
+    help: "Check configs against their objects without loading them (no privilege), then exit",
+  },
+  {
+    name: "config.check-attach",
+    type: "boolean",
+    help: "Load and attach every config, then exit",
+  },
   {
     name: "config.list",
     type: "boolean",
@@ -168,6 +180,7 @@ export function parseCommandLine(argv: string[]): Command {
       configDir: str("config.dir"),
       configNames: names,
       configCheck: bool("config.check"),
+      configCheckAttach: bool("config.check-attach"),
       configStrict: bool("config.strict"),
       configSkipCacheSize: Number(skipRaw),
       debug: bool("debug"),

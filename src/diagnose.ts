@@ -7,6 +7,8 @@
 import { isReadable, tryReadFileViaLibc } from "../ffi/libc.ts";
 import { processEffectiveSet } from "../ffi/caps.ts";
 import { CAP } from "./capabilities.ts";
+import { EACCES, EPERM, findCause, findErrno, NotSupportedError } from "../ffi/errno.ts";
+import { SpecError } from "./spec/validate.ts";
 
 /** What the diagnostics know about the host. */
 export interface HostFacts {
@@ -93,16 +95,24 @@ function kernelHint(facts: HostFacts): string | null {
     `need; upgrade the kernel or use programs written for it`;
 }
 
+// EPERM and EACCES are how the kernel refuses a caller that lacks a capability (bpf(2),
+// perf_event_open and tracefs alike).
+function denied(error: unknown): boolean {
+  const e = findErrno(error);
+  return e !== null && (e.errno === EPERM || e.errno === EACCES);
+}
+
 /** Advice for a config that failed to load (empty when nothing known explains it). */
 export function loadFailureHints(
-  message: string,
+  error: unknown,
   facts: HostFacts,
   btfPath: string | null,
 ): string[] {
+  // A config that does not fit its object: no fact about the host explains that.
+  if (findCause(error, SpecError) !== null) return [];
   const hints: string[] = [];
-  const denied = /Operation not permitted|EPERM|Permission denied|EACCES/i.test(message);
   const caps = capabilityHint(facts);
-  if (caps !== null && (denied || facts.capEff === 0n)) hints.push(caps);
+  if (caps !== null && (denied(error) || facts.capEff === 0n)) hints.push(caps);
   const btf = btfHint(facts, btfPath);
   if (btf !== null) hints.push(btf);
   const kernel = kernelHint(facts);
@@ -110,8 +120,8 @@ export function loadFailureHints(
   return hints;
 }
 
-/** Advice for a program that failed to attach, by its section name. */
-export function attachFailureHints(section: string, message: string, facts: HostFacts): string[] {
+/** Advice for a program that failed to attach, by its section name and the attach error. */
+export function attachFailureHints(section: string, error: unknown, facts: HostFacts): string[] {
   const hints: string[] = [];
   if (/^(tracepoint|tp)\//.test(section) && !facts.tracefs) {
     hints.push(
@@ -121,10 +131,16 @@ export function attachFailureHints(section: string, message: string, facts: Host
     );
   }
   const caps = capabilityHint(facts);
-  if (caps !== null && /Operation not permitted|EPERM|Permission denied|EACCES/i.test(message)) {
-    hints.push(caps);
-  }
+  if (caps !== null && denied(error)) hints.push(caps);
   const kernel = kernelHint(facts);
   if (kernel !== null && hints.length === 0) hints.push(kernel);
+  const e = findErrno(error);
+  if (e instanceof NotSupportedError && hints.length === 0) {
+    const kernelName = facts.kernel === null ? "the kernel" : `kernel ${facts.kernel}`;
+    hints.push(
+      `${kernelName} does not support what section "${section}" needs (${e.code}): it was ` +
+        `built without that feature or predates it`,
+    );
+  }
   return hints;
 }

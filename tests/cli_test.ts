@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCommandLine, parseListenAddress, UsageError } from "../src/cli.ts";
+import { parseCommandLine, parseListenAddress, usage, UsageError } from "../src/cli.ts";
 
 function run(argv: string[]) {
   const c = parseCommandLine(argv);
@@ -20,10 +20,21 @@ Deno.test("defaults match upstream", () => {
   assert.equal(f.capabilitiesKeep, "all");
   assert.equal(f.configSkipCacheSize, 0);
   assert.equal(f.configCheck, false);
+  assert.equal(f.configCheckAttach, false);
   assert.equal(f.configStrict, false);
   assert.equal(f.debug, false);
   assert.equal(f.configDir, null);
   assert.equal(f.btfPath, null);
+});
+
+Deno.test("--config.check and --config.check-attach are separate flags with their own help", () => {
+  const check = run(["--config.names=x", "--config.check"]);
+  assert.deepEqual([check.configCheck, check.configCheckAttach], [true, false]);
+  const attach = run(["--config.names=x", "--config.check-attach"]);
+  assert.deepEqual([attach.configCheck, attach.configCheckAttach], [false, true]);
+  const help = usage();
+  assert.match(help, /--\[no-\]config\.check +Check configs against their objects without loading/);
+  assert.match(help, /--\[no-\]config\.check-attach +Load and attach every config, then exit\n/);
 });
 
 Deno.test("config.names accumulates across repeats", () => {

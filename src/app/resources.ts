@@ -1,7 +1,7 @@
 /**
  * The resources of a serving run, each registered once on the run's AsyncDisposableStack so
- * every exit (a failed phase, --config.check, --config.strict, a signal) releases them the same
- * way, in reverse order of creation.
+ * every exit (a failed phase, --config.check-attach, --config.strict, a signal) releases them the
+ * same way, in reverse order of creation.
  */
 
 import { SystemdNotifier } from "../../ffi/notify.ts";

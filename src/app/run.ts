@@ -24,6 +24,7 @@ import {
   StartupError,
 } from "./startup.ts";
 import type { KeepRequest } from "../capabilities.ts";
+import { checkConfigs } from "./config_check.ts";
 
 /**
  * Runs the command line and resolves with the exit status. `defaultConfigDir` holds the
@@ -84,6 +85,7 @@ async function startAndServe(
   defaultConfigDir: string,
 ): Promise<number> {
   const keep = readKeep(flags);
+  if (flags.configCheck) return checkConfigs(flags, assets, defaultConfigDir);
   const notify = systemdNotify();
   const started = performance.now();
   notify("STATUS=parsing config...");
@@ -98,14 +100,14 @@ async function startAndServe(
     `Started with ${loaded.configs.length} configs in ${Math.round(performance.now() - started)}ms`,
   );
   checkStrict(flags, exporter);
-  if (flags.configCheck) return finishConfigCheck(keep);
+  if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
   dropCapabilities(keep);
   listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify));
   return await waitForSignal(stack, notify);
 }
 
-/** --config.check: everything loaded and attached; the stack detaches it again. */
+/** --config.check-attach: everything loaded and attached; the stack detaches it again. */
 function finishConfigCheck(keep: KeepRequest): number {
   dropCapabilities(keep);
   log("Config check successful, exiting");

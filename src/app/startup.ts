@@ -27,12 +27,12 @@ export class StartupError extends Error {
   override name = "StartupError";
 }
 
-/** Runs `fn`, turning any error into a StartupError with the line `describe` makes of it. */
-function phase<T>(fn: () => T, describe = (e: Error) => e.message): T {
+/** Runs `fn`; any error becomes a StartupError caused by it, with the line `describe` makes. */
+export function phase<T>(fn: () => T, describe = (e: Error) => e.message): T {
   try {
     return fn();
   } catch (e) {
-    throw new StartupError(describe(e as Error));
+    throw new StartupError(describe(e as Error), { cause: e });
   }
 }
 
@@ -107,7 +107,7 @@ export function createExporter(flags: Flags, loaded: LoadedConfigs): Exporter {
 /** Loads and attaches every config; a fatal error carries the hints that may explain it. */
 export function attachPhase(exporter: Exporter, facts: HostFacts, flags: Flags): void {
   phase(() => exporter.attachAll(), (e) => {
-    const hints = loadFailureHints(e.message, facts, flags.btfPath);
+    const hints = loadFailureHints(e, facts, flags.btfPath);
     return hints.length > 0 ? `${e.message}; ${hints.join("; ")}` : e.message;
   });
   const attachHints = new Set<string>();

@@ -12,7 +12,7 @@ import type { DecoderContext } from "../decoders/types.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
 import { debug, log } from "../log.ts";
-import { type KeyDecoder, keyDecoder } from "./keys.ts";
+import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow, type RowShape } from "./rows.ts";
 import { Aggregator } from "./aggregate.ts";
@@ -108,15 +108,8 @@ export class Exporter {
     this.#opts = opts;
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
-      for (const m of [...c.counters, ...c.histograms]) {
-        try {
-          this.#keys.set(
-            `${c.name}\0${m.name}`,
-            keyDecoder(m.labels, opts.ctx, opts.skipCacheSize),
-          );
-        } catch (e) {
-          throw new Error(`Cannot use config "${c.name}": ${(e as Error).message}`);
-        }
+      for (const [metric, keys] of configKeyDecoders(c, opts.ctx, opts.skipCacheSize)) {
+        this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
   }
@@ -135,7 +128,7 @@ export class Exporter {
           if (p.error !== null) {
             log(
               `Failed to attach program "${p.program.name}" (${p.program.section}) for config ` +
-                `"${config.name}": ${p.error}`,
+                `"${config.name}": ${p.error.message}`,
             );
           }
         }
@@ -195,7 +188,7 @@ export class Exporter {
 
   /**
    * Starts the event-driven readers (perf event arrays), polled without blocking every
-   * 300 ms and before each scrape. Not called in --config.check mode.
+   * 300 ms and before each scrape. Not called by --config.check-attach.
    */
   startEventReaders(): void {
     for (const loaded of this.loaded) {

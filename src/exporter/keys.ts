@@ -1,6 +1,6 @@
 /** A metric's key decoder: its label chains behind the per-metric decode cache. */
 
-import type { LabelConfig } from "../config/types.ts";
+import type { Config, LabelConfig } from "../config/types.ts";
 import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { DecoderContext } from "../decoders/types.ts";
@@ -16,4 +16,24 @@ export function keyDecoder(
   skipCacheSize: number,
 ): KeyDecoder {
   return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize }, makeLabelSet);
+}
+
+/**
+ * The key decoder of every counter and histogram of a config, by metric name; throws naming the
+ * config when a decoder config is bad (no kernel involved, so --config.check runs it too).
+ */
+export function configKeyDecoders(
+  config: Config,
+  ctx: DecoderContext,
+  skipCacheSize: number,
+): Map<string, KeyDecoder> {
+  const out = new Map<string, KeyDecoder>();
+  for (const m of [...config.counters, ...config.histograms]) {
+    try {
+      out.set(m.name, keyDecoder(m.labels, ctx, skipCacheSize));
+    } catch (e) {
+      throw new Error(`Cannot use config "${config.name}": ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return out;
 }

@@ -1,26 +1,24 @@
 /**
- * Turns a validated config into loaded, attached BPF state: open → load → check metric maps →
- * attach. Any fatal failure closes what was opened, so nothing stays loaded.
+ * Turns a validated config into loaded, attached BPF state: open → validate against the object's
+ * spec → load → attach. Any fatal failure closes what was opened, so nothing stays loaded.
  */
 
-import {
-  type BpfLink,
-  type BpfMap,
-  BpfObject,
-  type BpfProgram,
-  MapType,
-} from "../../ffi/libbpf.ts";
+import { type BpfLink, type BpfMap, BpfObject, type BpfProgram } from "../../ffi/libbpf.ts";
 import { attachProgram } from "./attach.ts";
 import { applyKaddrs } from "./kaddrs.ts";
-import type { Config, LabelConfig } from "../config/types.ts";
+import type { Config } from "../config/types.ts";
+import { type ObjectSpec, objectSpec } from "../spec/object_spec.ts";
+import { validateConfig, type ValidatedMaps } from "../spec/validate.ts";
+
+export { expectedKeySize } from "../spec/key_size.ts";
 
 /** One program of a loaded config with its attach outcome. */
 export interface AttachedProgram {
   program: BpfProgram;
   /** Empty when attach failed; several for per-CPU perf events. */
   links: BpfLink[];
-  /** Why attach failed (null when attached). */
-  error: string | null;
+  /** Why attach failed (null when attached); diagnostics read its errno through `cause`. */
+  error: Error | null;
 }
 
 /** A config whose object is loaded in the kernel. */
@@ -43,36 +41,59 @@ export interface LoadOptions {
   readObject?: (path: string) => Uint8Array | null;
 }
 
-/** A config that cannot be loaded; the message names the config and the cause. */
+/** A config that cannot be loaded; the message names the config, `cause` is the failure. */
 export class LoadError extends Error {
   override name = "LoadError";
 }
 
+function loadError(config: Config, cause: unknown): LoadError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new LoadError(`Cannot load config "${config.name}": ${message}`, { cause });
+}
+
+/** An opened (not loaded) object whose spec fits its config. */
+export interface ValidatedObject {
+  object: BpfObject;
+  spec: ObjectSpec;
+  maps: ValidatedMaps;
+}
+
+/**
+ * Opens a config's object and validates the config against its spec, before anything reaches
+ * the kernel; throws LoadError (and closes the object) on a misfit. The caller closes the object.
+ */
+export function openValidated(config: Config, opts: LoadOptions): ValidatedObject {
+  const object = openObject(config, opts);
+  try {
+    const spec = objectSpec(object, config.objectPath);
+    return { object, spec, maps: validateConfig(config, spec) };
+  } catch (e) {
+    object.close();
+    throw loadError(config, e);
+  }
+}
+
 /** Loads one config's object, checks its maps and attaches its programs. */
 export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
-  const object = openObject(config, opts);
+  const { object, maps: names } = openValidated(config, opts);
   const programs: AttachedProgram[] = [];
   try {
-    if (config.kaddrs.length > 0) {
-      try {
-        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? new Map());
-      } catch (e) {
-        throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
-      }
-    }
     try {
+      if (config.kaddrs.length > 0) {
+        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? new Map());
+      }
       object.load();
     } catch (e) {
-      throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
+      throw loadError(config, e);
     }
-    const maps = checkMetricMaps(config, object);
-    const perfMaps = checkPerfMaps(config, object);
+    const maps = mapsByName(object, names.metrics);
+    const perfMaps = mapsByName(object, names.perf);
     for (const program of object.programs()) {
       if (!program.autoload) continue;
       try {
         programs.push({ program, links: attachProgram(program), error: null });
       } catch (e) {
-        programs.push({ program, links: [], error: (e as Error).message });
+        programs.push({ program, links: [], error: e instanceof Error ? e : new Error(String(e)) });
       }
     }
     return { config, object, programs, maps, perfMaps };
@@ -92,80 +113,13 @@ function openObject(config: Config, opts: LoadOptions): BpfObject {
     }
     return BpfObject.openFile(config.objectPath, openOpts);
   } catch (e) {
-    throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
+    throw loadError(config, e);
   }
 }
 
-/** Bytes of a map key the labels of a metric describe (see spec 3.5 for the per-CPU rules). */
-export function expectedKeySize(labels: LabelConfig[], perCpu: boolean): number {
-  if (labels.length === 0) return 4;
-  let total = 0;
-  for (const l of labels) total += l.size + l.padding;
-  const last = labels[labels.length - 1]!;
-  if (perCpu && last.name === "cpu") {
-    // The CPU index is appended by the exporter as a u16; a lone cpu label sits on a u32 key.
-    return labels.length === 1 ? 4 : total - last.size - last.padding;
-  }
-  return total;
-}
-
-function checkMetricMaps(config: Config, object: BpfObject): Map<string, BpfMap> {
-  const out = new Map<string, BpfMap>();
-  const metrics = [
-    ...config.counters.filter((c) => !c.perf_event_array).map((c) => ({ kind: "counter", ...c })),
-    ...config.histograms.map((h) => ({ kind: "histogram", ...h })),
-  ];
-  const where = `config "${config.name}"`;
-  for (const m of metrics) {
-    const map = object.map(m.name);
-    if (map === null) {
-      const names = object.maps().filter((x) => !x.name.startsWith(".")).map((x) => `"${x.name}"`);
-      throw new LoadError(
-        `Cannot load ${where}: ${m.kind} "${m.name}" needs a map named "${m.name}" in ` +
-          `"${config.objectPath}", which has ${names.length ? names.join(", ") : "no maps"}`,
-      );
-    }
-    if (map.valueSize !== 8) {
-      throw new LoadError(
-        `Cannot load ${where}: value size of map "${m.name}" is ${map.valueSize} bytes, ` +
-          `the exporter reads u64 values (8 bytes)`,
-      );
-    }
-    if (map.type === MapType.PERF_EVENT_ARRAY || map.type === MapType.RINGBUF) {
-      throw new LoadError(
-        `Cannot load ${where}: map "${m.name}" is an event stream, not a map of counters` +
-          (m.kind === "counter" ? " (set perf_event_array: true for perf event arrays)" : ""),
-      );
-    }
-    const want = expectedKeySize(m.labels, map.perCpu);
-    if (map.keySize !== want) {
-      const sizes = m.labels.map((l) => `${l.name}=${l.size}${l.padding ? `+${l.padding}` : ""}`);
-      throw new LoadError(
-        `Cannot load ${where}: key of map "${m.name}" is ${map.keySize} bytes, but the labels ` +
-          `of ${m.kind} "${m.name}" (${sizes.join(", ") || "none"}) describe ${want} bytes`,
-      );
-    }
-    out.set(m.name, map);
-  }
-  return out;
-}
-
-function checkPerfMaps(config: Config, object: BpfObject): Map<string, BpfMap> {
-  const out = new Map<string, BpfMap>();
-  for (const c of config.counters) {
-    if (!c.perf_event_array) continue;
-    const map = object.map(c.name);
-    if (map === null || map.type !== MapType.PERF_EVENT_ARRAY) {
-      throw new LoadError(
-        `Cannot load config "${config.name}": counter "${c.name}" has perf_event_array: true ` +
-          (map === null
-            ? `but "${config.objectPath}" has no map named "${c.name}"`
-            : `but map "${c.name}" is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY`),
-      );
-    }
-    out.set(c.name, map);
-  }
-  return out;
+// Validation has made sure every name is there.
+function mapsByName(object: BpfObject, names: string[]): Map<string, BpfMap> {
+  return new Map(names.map((n) => [n, object.map(n)!]));
 }
 
 /** Detaches every program and closes the object. Idempotent. */

@@ -54,7 +54,7 @@ kernelTest("--btf.path loads with an explicit BTF file and names a missing one",
     `${ROOT}/examples`,
     "--config.names",
     "timers",
-    "--config.check",
+    "--config.check-attach",
     "--btf.path",
     "/sys/kernel/btf/vmlinux",
   ]);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   type BpfMap,
   BpfObject,
-  LibbpfError,
+  ErrnoError,
   type MapEntries,
   MapType,
   possibleCpus,
@@ -73,7 +73,7 @@ function fill(map: BpfMap, count: number, key: (i: number, view: DataView) => vo
   } catch (e) {
     // Some kernels read a map type in batches before they can write it so (5.10's per-CPU
     // arrays answer ENOTSUPP): fill those key by key.
-    if (!(e instanceof LibbpfError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
+    if (!(e instanceof ErrnoError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
     for (let i = 0; i < count; i++) {
       map.update(
         keys.subarray(i * map.keySize, (i + 1) * map.keySize),
@@ -127,7 +127,7 @@ function batchGap(map: BpfMap): string | null {
     map.readAll("batch");
     return null;
   } catch (e) {
-    if (!(e instanceof LibbpfError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
+    if (!(e instanceof ErrnoError) || !BATCH_UNSUPPORTED.has(e.errno)) throw e;
     return `no batch lookup for ${map.name} maps (errno ${e.errno})`;
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { bufferAddress, closeFd, isReadable, rawBpf, tryReadFileViaLibc } from "../../ffi/libc.ts";
+import { BPF_ATTR, BPF_INSN } from "../../ffi/structs.ts";
 
 /** Kernel features a test can depend on. */
 export type Feature =
@@ -74,25 +75,26 @@ function probeKprobeMulti(): string | null {
   // r0 = 0; exit
   const insns = new Uint8Array([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
   const license = new TextEncoder().encode("GPL\0");
-  const load = new Uint8Array(128);
+  const f = BPF_ATTR.fields;
+  const load = new Uint8Array(BPF_ATTR.size);
   const lv = new DataView(load.buffer);
-  lv.setUint32(0, BPF_PROG_TYPE_KPROBE, true);
-  lv.setUint32(4, insns.length / 8, true);
-  lv.setBigUint64(8, bufferAddress(insns), true);
-  lv.setBigUint64(16, bufferAddress(license), true);
-  lv.setUint32(68, BPF_TRACE_KPROBE_MULTI, true); // expected_attach_type
+  lv.setUint32(f.prog_type, BPF_PROG_TYPE_KPROBE, true);
+  lv.setUint32(f.insn_cnt, insns.length / BPF_INSN.size, true);
+  lv.setBigUint64(f.insns, bufferAddress(insns), true);
+  lv.setBigUint64(f.license, bufferAddress(license), true);
+  lv.setUint32(f.expected_attach_type, BPF_TRACE_KPROBE_MULTI, true);
   const prog = rawBpf(BPF_PROG_LOAD, load);
   if (prog.result < 0) return `a kprobe.multi program does not load (${errName(prog.errno)})`;
   try {
     const sym = new TextEncoder().encode("do_getpgid\0");
     const syms = new Uint8Array(8);
     new DataView(syms.buffer).setBigUint64(0, bufferAddress(sym), true);
-    const create = new Uint8Array(128);
+    const create = new Uint8Array(BPF_ATTR.size);
     const cv = new DataView(create.buffer);
-    cv.setUint32(0, prog.result, true);
-    cv.setUint32(8, BPF_TRACE_KPROBE_MULTI, true); // attach_type
-    cv.setUint32(20, 1, true); // kprobe_multi.cnt
-    cv.setBigUint64(24, bufferAddress(syms), true); // kprobe_multi.syms
+    cv.setUint32(f["link_create.prog_fd"], prog.result, true);
+    cv.setUint32(f["link_create.attach_type"], BPF_TRACE_KPROBE_MULTI, true);
+    cv.setUint32(f["link_create.kprobe_multi.cnt"], 1, true);
+    cv.setBigUint64(f["link_create.kprobe_multi.syms"], bufferAddress(syms), true);
     const link = rawBpf(BPF_LINK_CREATE, create);
     if (link.result < 0) {
       const why = link.errno === 95

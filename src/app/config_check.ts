@@ -1,0 +1,41 @@
+/**
+ * `--config.check`: parse every config, open each object with libbpf and validate the config
+ * against its spec, then exit. Nothing is loaded or attached, so it needs no root and no
+ * capabilities (libbpf's open only reads the ELF file). `--config.check-attach` is the full
+ * start-up without serving (run.ts).
+ */
+
+import type { Flags } from "../cli.ts";
+import type { Config } from "../config/types.ts";
+import type { EmbeddedAssets } from "../embedded.ts";
+import { hostDecoderContext } from "../exporter/host.ts";
+import { configKeyDecoders } from "../exporter/keys.ts";
+import { type LoadOptions, openValidated } from "../exporter/loader.ts";
+import { log } from "../log.ts";
+import { diagnoseHost, loadConfigPhase, openLibbpfPhase, phase } from "./startup.ts";
+
+/** Runs the check; returns 0 when every config fits its object, else throws StartupError. */
+export function checkConfigs(
+  flags: Flags,
+  assets: EmbeddedAssets | null,
+  defaultConfigDir: string,
+): number {
+  const loaded = loadConfigPhase(flags, assets, defaultConfigDir);
+  openLibbpfPhase(flags);
+  diagnoseHost(flags);
+  const opts: LoadOptions = {
+    readObject: loaded.readObject,
+    ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
+  };
+  for (const config of loaded.configs) checkConfig(config, opts, flags.configSkipCacheSize);
+  log("Config check successful, exiting");
+  return 0;
+}
+
+// Decoders first, as the exporter builds them before it opens any object.
+function checkConfig(config: Config, opts: LoadOptions, skipCacheSize: number): void {
+  phase(() => {
+    configKeyDecoders(config, hostDecoderContext(), skipCacheSize);
+    openValidated(config, opts).object.close();
+  });
+}

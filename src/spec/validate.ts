@@ -1,0 +1,102 @@
+/**
+ * Checks a config against the object it names, kernel-free: every counter and histogram has a
+ * map of 8-byte values whose key the labels describe, and every perf_event_array counter a
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY. Runs on an ObjectSpec, so it needs no privilege.
+ */
+
+import { MapType } from "../../ffi/libbpf.ts";
+import type { Config, CounterConfig, LabelConfig, SourcePos } from "../config/types.ts";
+import { expectedKeySize } from "./key_size.ts";
+import { findMap, type MapSpec, type ObjectSpec } from "./object_spec.ts";
+
+/** A config that does not fit its object; `pos` is the metric's place in the YAML. */
+export class SpecError extends Error {
+  override name = "SpecError";
+  /** The config the metric belongs to. */
+  readonly config: string;
+  readonly pos: SourcePos;
+  constructor(config: string, pos: SourcePos, message: string) {
+    super(message);
+    this.config = config;
+    this.pos = pos;
+  }
+}
+
+/** Names of the maps a valid config reads, by metric name. */
+export interface ValidatedMaps {
+  /** Map of each counter and histogram (not perf_event_array counters). */
+  metrics: string[];
+  /** Perf event array of each `perf_event_array` counter. */
+  perf: string[];
+}
+
+interface Metric {
+  kind: "counter" | "histogram";
+  name: string;
+  labels: LabelConfig[];
+  pos: SourcePos;
+}
+
+/** Checks every metric of a config against the object's maps; throws SpecError on the first misfit. */
+export function validateConfig(config: Config, spec: ObjectSpec): ValidatedMaps {
+  const metrics: Metric[] = [
+    ...config.counters.filter((c) => !c.perf_event_array).map((c) => ({
+      kind: "counter" as const,
+      ...c,
+    })),
+    ...config.histograms.map((h) => ({ kind: "histogram" as const, ...h })),
+  ];
+  for (const m of metrics) checkMetricMap(config, spec, m);
+  const perf = config.counters.filter((c) => c.perf_event_array);
+  for (const c of perf) checkPerfMap(config, spec, c);
+  return { metrics: metrics.map((m) => m.name), perf: perf.map((c) => c.name) };
+}
+
+function checkMetricMap(config: Config, spec: ObjectSpec, m: Metric): void {
+  const fail = (message: string) => new SpecError(config.name, m.pos, message);
+  const map = findMap(spec, m.name);
+  if (map === null) {
+    const names = spec.maps.filter((x) => !x.name.startsWith(".")).map((x) => `"${x.name}"`);
+    throw fail(
+      `${m.kind} "${m.name}" needs a map named "${m.name}" in "${config.objectPath}", which has ` +
+        (names.length ? names.join(", ") : "no maps"),
+    );
+  }
+  if (map.valueSize !== 8) {
+    throw fail(
+      `value size of map "${m.name}" is ${map.valueSize} bytes, the exporter reads u64 values ` +
+        `(8 bytes)`,
+    );
+  }
+  if (isEventStream(map)) {
+    throw fail(
+      `map "${m.name}" is an event stream, not a map of counters` +
+        (m.kind === "counter" ? " (set perf_event_array: true for perf event arrays)" : ""),
+    );
+  }
+  const want = expectedKeySize(m.labels, map.perCpu);
+  if (map.keySize !== want) {
+    const sizes = m.labels.map((l) => `${l.name}=${l.size}${l.padding ? `+${l.padding}` : ""}`);
+    throw fail(
+      `key of map "${m.name}" is ${map.keySize} bytes, but the labels of ${m.kind} "${m.name}" ` +
+        `(${sizes.join(", ") || "none"}) describe ${want} bytes`,
+    );
+  }
+}
+
+function isEventStream(map: MapSpec): boolean {
+  return map.type === MapType.PERF_EVENT_ARRAY || map.type === MapType.RINGBUF;
+}
+
+function checkPerfMap(config: Config, spec: ObjectSpec, c: CounterConfig): void {
+  const map = findMap(spec, c.name);
+  if (map !== null && map.type === MapType.PERF_EVENT_ARRAY) return;
+  throw new SpecError(
+    config.name,
+    c.pos,
+    `counter "${c.name}" has perf_event_array: true ` +
+      (map === null
+        ? `but "${config.objectPath}" has no map named "${c.name}"`
+        : `but map "${c.name}" is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY`),
+  );
+}

@@ -1,0 +1,133 @@
+/** The config-against-object checks, over hand-built object specs and configs parsed from YAML. */
+
+import assert from "node:assert/strict";
+import { MapType } from "../../ffi/libbpf.ts";
+import { parseConfig } from "../../src/config/parse.ts";
+import type { Config } from "../../src/config/types.ts";
+import type { MapSpec, ObjectSpec } from "../../src/spec/object_spec.ts";
+import { SpecError, validateConfig } from "../../src/spec/validate.ts";
+
+function map(name: string, type: number, keySize: number, valueSize = 8): MapSpec {
+  const perCpu = type === MapType.PERCPU_ARRAY || type === MapType.PERCPU_HASH;
+  return { name, type, keySize, valueSize, maxEntries: 16, perCpu };
+}
+
+const SPEC: ObjectSpec = {
+  path: "/c/t.bpf.o",
+  programs: [{ name: "p", section: "tracepoint/a/b", autoload: true }],
+  maps: [
+    map("key_u64", MapType.HASH, 8),
+    map("value_u32", MapType.HASH, 4, 4),
+    map("events", MapType.PERF_EVENT_ARRAY, 4, 4),
+    map("ring", MapType.RINGBUF, 0, 0),
+    map("per_cpu", MapType.PERCPU_ARRAY, 4),
+    map("t.rodata", MapType.ARRAY, 4, 64),
+    map(".bss", MapType.ARRAY, 4, 64),
+  ],
+  hasBtf: true,
+};
+
+function config(yaml: string): Config {
+  return parseConfig({ name: "t", file: "/c/t.yaml", objectPath: "/c/t.bpf.o", text: yaml });
+}
+
+function counter(name: string, labels: Array<[string, number]>, extra = ""): string {
+  const ls = labels.map(([n, size]) =>
+    `        - name: ${n}\n          size: ${size}\n          decoders:\n            - name: uint\n`
+  ).join("");
+  return `metrics:\n  counters:\n    - name: ${name}\n      help: h\n${extra}` +
+    (ls ? `      labels:\n${ls}` : "");
+}
+
+function misfit(yaml: string): SpecError {
+  try {
+    validateConfig(config(yaml), SPEC);
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  assert.fail("expected a SpecError");
+}
+
+Deno.test("a fitting config names the maps it reads", () => {
+  const yaml = counter("key_u64", [["x", 8]]) +
+    "    - name: events\n      help: h\n      perf_event_array: true\n";
+  assert.deepEqual(validateConfig(config(yaml), SPEC), { metrics: ["key_u64"], perf: ["events"] });
+});
+
+Deno.test("an absent map names the metric and lists the object's maps, leaving out dot-named ones", () => {
+  const e = misfit(counter("no_such_map", [["x", 4]]));
+  assert.equal(
+    e.message,
+    'counter "no_such_map" needs a map named "no_such_map" in "/c/t.bpf.o", which has ' +
+      '"key_u64", "value_u32", "events", "ring", "per_cpu", "t.rodata"',
+  );
+  assert.equal(e.config, "t");
+  assert.deepEqual(e.pos, { file: "/c/t.yaml", line: 3, key: "metrics.counters[0]" });
+});
+
+Deno.test("an object without maps says so", () => {
+  const empty = { ...SPEC, maps: [] };
+  assert.throws(
+    () => validateConfig(config(counter("m", [["x", 4]])), empty),
+    {
+      name: "SpecError",
+      message: 'counter "m" needs a map named "m" in "/c/t.bpf.o", which has no maps',
+    },
+  );
+});
+
+Deno.test("values that are not 8 bytes are refused", () => {
+  assert.equal(
+    misfit(counter("value_u32", [["x", 4]])).message,
+    'value size of map "value_u32" is 4 bytes, the exporter reads u64 values (8 bytes)',
+  );
+});
+
+Deno.test("an event stream is not a map of counters; counters are told about perf_event_array", () => {
+  const events = { ...SPEC, maps: [map("events", MapType.PERF_EVENT_ARRAY, 4)] };
+  assert.throws(() => validateConfig(config(counter("events", [["x", 4]])), events), {
+    message: 'map "events" is an event stream, not a map of counters ' +
+      "(set perf_event_array: true for perf event arrays)",
+  });
+  const ring = { ...SPEC, maps: [map("ring", MapType.RINGBUF, 4)] };
+  const histogram = "metrics:\n  histograms:\n    - name: ring\n      help: h\n" +
+    "      bucket_type: exp2\n      bucket_min: 0\n      bucket_max: 3\n      labels:\n" +
+    "        - name: bucket\n          size: 4\n          decoders:\n            - name: uint\n";
+  assert.throws(() => validateConfig(config(histogram), ring), {
+    message: 'map "ring" is an event stream, not a map of counters',
+  });
+});
+
+Deno.test("labels that do not add up to the key size are refused, listing their sizes", () => {
+  assert.equal(
+    misfit(counter("key_u64", [["a", 4], ["b", 2]])).message,
+    'key of map "key_u64" is 8 bytes, but the labels of counter "key_u64" (a=4, b=2) describe ' +
+      "6 bytes",
+  );
+  assert.equal(
+    misfit(counter("key_u64", [])).message,
+    'key of map "key_u64" is 8 bytes, but the labels of counter "key_u64" (none) describe 4 bytes',
+  );
+});
+
+Deno.test("a trailing cpu label on a per-CPU map is not part of its key", () => {
+  assert.deepEqual(validateConfig(config(counter("per_cpu", [["v", 4], ["cpu", 2]])), SPEC), {
+    metrics: ["per_cpu"],
+    perf: [],
+  });
+});
+
+Deno.test("a perf_event_array counter needs a perf event array of that name", () => {
+  const perf = (name: string) =>
+    `metrics:\n  counters:\n    - name: ${name}\n      help: h\n      perf_event_array: true\n`;
+  assert.equal(
+    misfit(perf("absent")).message,
+    'counter "absent" has perf_event_array: true but "/c/t.bpf.o" has no map named "absent"',
+  );
+  assert.equal(
+    misfit(perf("key_u64")).message,
+    'counter "key_u64" has perf_event_array: true but map "key_u64" is not a ' +
+      "BPF_MAP_TYPE_PERF_EVENT_ARRAY",
+  );
+});
