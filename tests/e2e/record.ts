@@ -5,7 +5,7 @@
  * resolve them (kallsyms lines of the symbols seen, cgroup directories of the paths seen,
  * /proc/partitions, interfaces). Then regenerate the golden files (`deno task golden`).
  *
- *   deno run -A tests/e2e/record.ts NAME [--max N]
+ *   deno run -P=test tests/e2e/record.ts NAME [--max N]
  *
  * Examples that cannot load here (kprobe, fentry: this host has neither) get hand-written
  * fixtures instead; their `source` says so.
