@@ -2,7 +2,7 @@
 
 import type { DecoderConfig } from "../config/types.ts";
 import type { Decoder, DecoderContext, DecoderFactory } from "./types.ts";
-import type { DecoderName } from "./names.ts";
+import type { DecoderName } from "../config/decoder_names.ts";
 import { describePos } from "./config_error.ts";
 import { DecoderConfigError } from "./types.ts";
 import { cgroupDecoder } from "./cgroup.ts";
