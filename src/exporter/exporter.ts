@@ -12,7 +12,8 @@ import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { debug, log } from "../log.ts";
 import { type KeyDecoder, keyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
-import { forEachRow, type RowShape } from "./rows.ts";
+import { forEachRow } from "./rows.ts";
+import { type KeyLayout, keyLayout } from "./key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
 import { foldHistogram } from "./histogram.ts";
 import { builtinFamilies } from "./builtins.ts";
@@ -78,7 +79,7 @@ interface MetricReader {
   kind: "counter" | "histogram";
   conf: CounterConfig | HistogramConfig;
   map: BpfMap;
-  shape: RowShape;
+  layout: KeyLayout;
   keys: KeyDecoder;
 }
 
@@ -151,19 +152,12 @@ export class Exporter {
       if (map === undefined) return;
       map.onProbe = (m, batch, why) =>
         debug(`Map "${m.name}" of config "${name}": ${batch ? "batch" : "per-key"} reads (${why})`);
-      const last = conf.labels[conf.labels.length - 1];
-      const cpuLabel = map.perCpu && last?.name === "cpu";
-      const shape: RowShape = {
-        keySize: map.keySize,
-        perCpu: map.perCpu,
-        cpuLabel,
-        cpuOnly: cpuLabel && conf.labels.length === 1,
-      };
+      const layout = keyLayout(conf.labels, map.perCpu);
       const keys = this.#keyDecoder(name, conf.name);
       // A map can hold maxEntries keys (times the CPUs when each CPU is a series): cache that
       // many, or its excess keys would be decoded afresh on every scrape.
-      keys.reserve(map.maxEntries * (cpuLabel ? possibleCpus() : 1));
-      this.#readers.push({ config: name, kind, conf, map, shape, keys });
+      keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
+      this.#readers.push({ config: name, kind, conf, map, layout, keys });
     };
     for (const c of loaded.config.counters) if (!c.perf_event_array) add("counter", c);
     for (const h of loaded.config.histograms) add("histogram", h);
@@ -301,7 +295,7 @@ export class Exporter {
       if (set !== null) agg.addSet(set, value);
     };
     for (let i = 0; i < entries.count; i += ROWS_PER_SLICE) {
-      forEachRow(entries, r.shape, sink, i, i + ROWS_PER_SLICE);
+      forEachRow(entries, r.layout, sink, i, i + ROWS_PER_SLICE);
       await slicer.maybeYield();
     }
     const labelNames = r.conf.labels.map((l) => l.name);
@@ -339,7 +333,7 @@ export class Exporter {
       const rows: DumpRow[] = [];
       let error: string | null = null;
       try {
-        forEachRow(r.map.readAll(), r.shape, (buf, offset, length, value) => {
+        forEachRow(r.map.readAll(), r.layout, (buf, offset, length, value) => {
           const key = buf.slice(offset, offset + length);
           let labels: string[] | null;
           try {

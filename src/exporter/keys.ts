@@ -4,6 +4,7 @@ import type { LabelConfig } from "../config/types.ts";
 import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { DecoderContext } from "../decoders/types.ts";
+import { rowKeyLayout } from "./key_layout.ts";
 
 /** Decodes raw keys of one metric into label values, caching what is stable. */
 export type KeyDecoder = DecodeCache;
@@ -14,5 +15,5 @@ export function keyDecoder(
   ctx: DecoderContext,
   skipCacheSize: number,
 ): KeyDecoder {
-  return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize });
+  return new DecodeCache(new LabelSetDecoder(labels, ctx, rowKeyLayout(labels)), { skipCacheSize });
 }

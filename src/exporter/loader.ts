@@ -12,7 +12,11 @@ import {
 } from "../../ffi/libbpf.ts";
 import { attachProgram } from "./attach.ts";
 import { applyKaddrs } from "./kaddrs.ts";
-import type { Config, LabelConfig } from "../config/types.ts";
+import type { Config } from "../config/types.ts";
+import { expectedKeySize } from "./key_layout.ts";
+
+/** Kept here for the map checks' importers; KeyLayout owns the rule. */
+export { expectedKeySize };
 
 /** One program of a loaded config with its attach outcome. */
 export interface AttachedProgram {
@@ -94,19 +98,6 @@ function openObject(config: Config, opts: LoadOptions): BpfObject {
   } catch (e) {
     throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
   }
-}
-
-/** Bytes of a map key the labels of a metric describe (see spec 3.5 for the per-CPU rules). */
-export function expectedKeySize(labels: LabelConfig[], perCpu: boolean): number {
-  if (labels.length === 0) return 4;
-  let total = 0;
-  for (const l of labels) total += l.size + l.padding;
-  const last = labels[labels.length - 1]!;
-  if (perCpu && last.name === "cpu") {
-    // The CPU index is appended by the exporter as a u16; a lone cpu label sits on a u32 key.
-    return labels.length === 1 ? 4 : total - last.size - last.padding;
-  }
-  return total;
 }
 
 function checkMetricMaps(config: Config, object: BpfObject): Map<string, BpfMap> {

@@ -3,6 +3,8 @@
 import type { DecoderConfig, LabelConfig } from "../../src/config/types.ts";
 import type { Decoder, DecoderContext, DecodeState } from "../../src/decoders/types.ts";
 import { createDecoder } from "../../src/decoders/registry.ts";
+import { LabelSetDecoder } from "../../src/decoders/labels.ts";
+import { rowKeyLayout } from "../../src/exporter/key_layout.ts";
 
 const FIXTURES = new URL("../fixtures/decoders/", import.meta.url);
 
@@ -90,6 +92,11 @@ export function label(
 /** Builds a decoder through the registry, with a fresh fake host unless one is given. */
 export function build(c: DecoderConfig, ctx: DecoderContext = fakeContext().ctx): Decoder {
   return createDecoder(c, ctx);
+}
+
+/** A label set decoder laid out the way the exporter lays out metric keys. */
+export function labelSet(labels: LabelConfig[], ctx: DecoderContext): LabelSetDecoder {
+  return new LabelSetDecoder(labels, ctx, rowKeyLayout(labels));
 }
 
 /** Decodes and returns the output as text (`null` for a skip) and whether it was transient. */
