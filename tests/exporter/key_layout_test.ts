@@ -2,17 +2,12 @@ import assert from "node:assert/strict";
 import type { MapEntries } from "../../ffi/libbpf.ts";
 import type { LabelConfig } from "../../src/config/types.ts";
 import { keyLayout, rowKeyLayout } from "../../src/exporter/key_layout.ts";
-import { expectedKeySize } from "../../src/exporter/loader.ts";
 import { forEachRow } from "../../src/exporter/rows.ts";
 import { conf, fakeContext, label as decodedLabel, labelSet } from "../decoders/helpers.ts";
 
 function label(name: string, size: number, padding = 0): LabelConfig {
   return { name, size, padding, decoders: [], pos: { file: "t.yaml", line: 1, key: name } };
 }
-
-Deno.test("key size is the sum of label sizes and paddings", () => {
-  assert.equal(expectedKeySize([label("a", 4), label("b", 1, 3), label("c", 8)], false), 16);
-});
 
 Deno.test("label offsets follow each label's size and padding", () => {
   const labels = [label("a", 4), label("b", 1, 3), label("c", 8, 2)];
@@ -27,9 +22,8 @@ Deno.test("label offsets follow each label's size and padding", () => {
   });
 });
 
-Deno.test("a metric without labels reads a one-slot array's 4-byte key", () => {
-  assert.equal(expectedKeySize([], false), 4);
-  assert.equal(expectedKeySize([], true), 4);
+Deno.test("a metric without labels has an empty row key on a 4-byte map key", () => {
+  assert.equal(keyLayout([], false).mapKeySize, 4);
   assert.deepEqual(keyLayout([], true), {
     offsets: [],
     rowKeySize: 0,
@@ -40,10 +34,8 @@ Deno.test("a metric without labels reads a one-slot array's 4-byte key", () => {
   });
 });
 
-Deno.test("a trailing cpu label on a per-CPU map is not part of the map key", () => {
-  assert.equal(expectedKeySize([label("vector", 4), label("cpu", 2)], true), 4);
-  assert.equal(expectedKeySize([label("vector", 4), label("cpu", 2)], false), 6);
-  assert.equal(expectedKeySize([label("vector", 1, 3), label("cpu", 2, 2)], true), 4);
+Deno.test("a trailing cpu label on a per-CPU map is in the row key only", () => {
+  assert.equal(keyLayout([label("vector", 1, 3), label("cpu", 2, 2)], true).mapKeySize, 4);
   assert.deepEqual(keyLayout([label("vector", 4), label("cpu", 2)], true), {
     offsets: [0, 4],
     rowKeySize: 6,
@@ -57,12 +49,11 @@ Deno.test("a trailing cpu label on a per-CPU map is not part of the map key", ()
 
 Deno.test("a cpu label that is not last is an ordinary label", () => {
   const labels = [label("cpu", 2, 2), label("vector", 4)];
-  assert.equal(expectedKeySize(labels, true), 8);
+  assert.equal(keyLayout(labels, true).mapKeySize, 8);
   assert.equal(keyLayout(labels, true).cpuLabel, false);
 });
 
-Deno.test("a lone cpu label on a per-CPU map sits on a u32 key", () => {
-  assert.equal(expectedKeySize([label("cpu", 2)], true), 4);
+Deno.test("a lone cpu label on a per-CPU map sits on a u32 map key, only on per-CPU maps", () => {
   assert.deepEqual(keyLayout([label("cpu", 2)], true), {
     offsets: [0],
     rowKeySize: 2,
@@ -71,7 +62,7 @@ Deno.test("a lone cpu label on a per-CPU map sits on a u32 key", () => {
     cpuLabel: true,
     cpuOnly: true,
   });
-  assert.equal(expectedKeySize([label("cpu", 2)], false), 2);
+  assert.equal(keyLayout([label("cpu", 2)], false).mapKeySize, 2);
 });
 
 /** A per-CPU map read of one entry with two CPU slots. */
