@@ -1,14 +1,13 @@
 /** ebpf_exporter: flags → configs → exporter → server; nothing else. */
 
 import { openLibbpf, setLibbpfSink } from "./ffi/libbpf.ts";
-import { isReadable, readFileViaLibc, setThreadName } from "./ffi/libc.ts";
+import { isReadable, setThreadName } from "./ffi/libc.ts";
 import { SystemdNotifier } from "./ffi/notify.ts";
 import { parseCommandLine, parseListenAddress, usage, UsageError } from "./src/cli.ts";
 import { loadConfigs, parseConfigNames } from "./src/config/load.ts";
 import { CONTENT_TYPE_TEXT, encodeTextChunks } from "./src/encode/text.ts";
 import { Exporter } from "./src/exporter/exporter.ts";
-import { findCgroup2Root, hostDecoderContext } from "./src/exporter/host.ts";
-import { parseKallsymsAddresses } from "./src/exporter/kaddrs.ts";
+import { systemHost } from "./src/host/system.ts";
 import { formatMapsJson, formatMapsText } from "./src/exporter/maps_dump.ts";
 import { formatListing, inspectConfigs, programSections } from "./src/config_needs.ts";
 import { hostFeatureStatus } from "./src/kernel_features.ts";
@@ -150,24 +149,18 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const ctx = hostDecoderContext();
-  const cgroupRoot = findCgroup2Root();
-  let kallsyms: Map<string, bigint> | null = null;
+  const host = systemHost();
   if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
   notify("STATUS=creating exporter...");
   let exporter: Exporter;
   try {
     exporter = new Exporter(configs, {
-      ctx: { ...ctx, cgroupRoot },
-      cgroupRoot,
+      host,
       skipCacheSize: flags.configSkipCacheSize,
       load: {
         ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
         readObject,
-        kernelAddresses: () =>
-          kallsyms ??= parseKallsymsAddresses(
-            new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
-          ),
+        kernelAddresses: () => host.kallsyms(),
       },
     });
   } catch (e) {

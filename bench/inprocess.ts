@@ -7,7 +7,7 @@ import type { BpfMap, ReadMode } from "../ffi/libbpf.ts";
 import { loadConfigs } from "../src/config/load.ts";
 import { encodeText } from "../src/encode/text.ts";
 import { Exporter } from "../src/exporter/exporter.ts";
-import { findCgroup2Root, hostDecoderContext } from "../src/exporter/host.ts";
+import { systemHost } from "../src/host/system.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** An Exporter over one bench config, loaded here (it reuses the pinned maps). */
@@ -23,10 +23,8 @@ export class InProcessExporter {
   /** Loads `<configDir>/<name>.yaml` and finds the map of its first metric. */
   static open(configDir: string, name: string, metric: string): InProcessExporter {
     const configs = loadConfigs(configDir, [name]);
-    const cgroupRoot = findCgroup2Root();
     const exporter = new Exporter(configs, {
-      ctx: { ...hostDecoderContext(), cgroupRoot },
-      cgroupRoot,
+      host: systemHost(),
       skipCacheSize: 0,
       load: {},
     });

@@ -8,7 +8,8 @@
  */
 
 import type { LabelConfig } from "../config/types.ts";
-import type { Decoder, DecoderContext, DecodeState } from "./types.ts";
+import type { Host } from "../host/host.ts";
+import type { Decoder, DecodeState } from "./types.ts";
 import { DecodeError, DecoderConfigError } from "./types.ts";
 import { describePos } from "./config_error.ts";
 import { createDecoder } from "./registry.ts";
@@ -45,7 +46,7 @@ export class LabelSetDecoder implements LabelSetDecoding {
   #labels: Label[];
 
   /** Builds every decoder now; bad sizes or decoder configs throw `DecoderConfigError`. */
-  constructor(labels: LabelConfig[], ctx: DecoderContext, layout: LabelOffsets) {
+  constructor(labels: LabelConfig[], host: Host, layout: LabelOffsets) {
     this.#labels = labels.map((l, i) => {
       const where = `label "${l.name}" at ${describePos(l.pos)}`;
       if (!Number.isInteger(l.size) || l.size <= 0) {
@@ -61,7 +62,7 @@ export class LabelSetDecoder implements LabelSetDecoding {
         name: l.name,
         offset: layout.offsets[i]!,
         size: l.size,
-        chain: l.decoders.map((d) => createDecoder(d, ctx)),
+        chain: l.decoders.map((d) => createDecoder(d, host)),
       };
     });
     this.names = labels.map((l) => l.name);

@@ -7,7 +7,7 @@
 import { type BpfMap, possibleCpus } from "../../ffi/libbpf.ts";
 import { firePostAttachMark } from "../../ffi/libc.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
-import type { DecoderContext } from "../decoders/types.ts";
+import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { debug, log } from "../log.ts";
 import { type KeyDecoder, keyDecoder } from "./keys.ts";
@@ -67,9 +67,8 @@ export class Slicer {
 
 /** Exporter-wide options. */
 export interface ExporterOptions {
-  ctx: DecoderContext;
-  /** Mount point of the cgroup v2 hierarchy (for cgroup_id_map). */
-  cgroupRoot: string;
+  /** The host's tables, for decoders, kaddrs and cgroup_id_map. */
+  host: Host;
   skipCacheSize: number;
   load: LoadOptions;
 }
@@ -108,7 +107,7 @@ export class Exporter {
         try {
           this.#keys.set(
             `${c.name}\0${m.name}`,
-            keyDecoder(m.labels, opts.ctx, opts.skipCacheSize),
+            keyDecoder(m.labels, opts.host, opts.skipCacheSize),
           );
         } catch (e) {
           throw new Error(`Cannot use config "${c.name}": ${(e as Error).message}`);
@@ -193,7 +192,7 @@ export class Exporter {
           `Cannot start config "${loaded.config.name}": cgroup_id_map "${conf.name}" not found`,
         );
       }
-      const c = new CgroupIdMap(map, conf, this.#opts.cgroupRoot);
+      const c = new CgroupIdMap(map, conf, this.#opts.host);
       const how = c.start();
       log(`Keeping cgroup_id_map "${conf.name}" of config "${loaded.config.name}" in sync: ${how}`);
       this.#cgroupMaps.push(c);

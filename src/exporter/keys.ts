@@ -3,7 +3,7 @@
 import type { LabelConfig } from "../config/types.ts";
 import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
-import type { DecoderContext } from "../decoders/types.ts";
+import type { Host } from "../host/host.ts";
 import { rowKeyLayout } from "./key_layout.ts";
 
 /** Decodes raw keys of one metric into label values, caching what is stable. */
@@ -12,8 +12,10 @@ export type KeyDecoder = DecodeCache;
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
   labels: LabelConfig[],
-  ctx: DecoderContext,
+  host: Host,
   skipCacheSize: number,
 ): KeyDecoder {
-  return new DecodeCache(new LabelSetDecoder(labels, ctx, rowKeyLayout(labels)), { skipCacheSize });
+  return new DecodeCache(new LabelSetDecoder(labels, host, rowKeyLayout(labels)), {
+    skipCacheSize,
+  });
 }

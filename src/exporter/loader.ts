@@ -11,7 +11,7 @@ import {
   MapType,
 } from "../../ffi/libbpf.ts";
 import { attachProgram } from "./attach.ts";
-import { applyKaddrs } from "./kaddrs.ts";
+import { applyKaddrs, NO_SYMBOLS, type SymbolAddresses } from "./kaddrs.ts";
 import type { Config } from "../config/types.ts";
 import { expectedKeySize } from "./key_layout.ts";
 
@@ -41,8 +41,8 @@ export interface LoadedConfig {
 /** Options that apply to every config. */
 export interface LoadOptions {
   btfPath?: string;
-  /** Kernel symbol addresses for `kaddrs` (read once, on first use). */
-  kernelAddresses?: () => Map<string, bigint>;
+  /** Kernel symbol addresses for `kaddrs` (the host's kallsyms, read on first use). */
+  kernelAddresses?: () => SymbolAddresses;
   /** Reads an object's bytes when it is not on disk (embedded examples). */
   readObject?: (path: string) => Uint8Array | null;
 }
@@ -59,7 +59,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
   try {
     if (config.kaddrs.length > 0) {
       try {
-        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? new Map());
+        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? NO_SYMBOLS);
       } catch (e) {
         throw new LoadError(`Cannot load config "${config.name}": ${(e as Error).message}`);
       }
