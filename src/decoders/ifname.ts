@@ -5,21 +5,8 @@
  */
 
 import type { DecoderFactory } from "./types.ts";
-import { DecodeError } from "./types.ts";
-import { utf8 } from "./text.ts";
+import { u32NameDecoder } from "./host_names.ts";
 
 /** Builds the `ifname` decoder (no config keys). */
-export const ifnameDecoder: DecoderFactory = (_conf, host) => {
-  return {
-    decode(input, state) {
-      if (input.length < 4) {
-        throw new DecodeError(`Cannot decode with ifname: need 4 bytes, got ${input.length}`);
-      }
-      const index = new DataView(input.buffer, input.byteOffset, 4).getUint32(0, true);
-      const name = host.interfaceName(index);
-      if (name !== null) return utf8(name);
-      if (state) state.transient = true;
-      return utf8(`unknown:${index}`);
-    },
-  };
-};
+export const ifnameDecoder: DecoderFactory = (_conf, host) =>
+  u32NameDecoder("ifname", (index) => host.interfaceName(index) ?? { unknown: `unknown:${index}` });

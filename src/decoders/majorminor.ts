@@ -10,7 +10,7 @@ import type { Host } from "../host/host.ts";
 import { HostReadError } from "../host/errors.ts";
 import type { DecoderFactory } from "./types.ts";
 import { DecodeError } from "./types.ts";
-import { utf8 } from "./text.ts";
+import { u32NameDecoder } from "./host_names.ts";
 
 /** Splits a `new_encode_dev` device number into [major, minor]. */
 export function splitDev(dev: number): [number, number] {
@@ -31,18 +31,8 @@ function deviceName(host: Host, major: number, minor: number): string | null {
 }
 
 /** Builds the `majorminor` decoder (no config keys). */
-export const majorminorDecoder: DecoderFactory = (_conf, host) => {
-  return {
-    decode(input, state) {
-      if (input.length < 4) {
-        throw new DecodeError(`Cannot decode with majorminor: need 4 bytes, got ${input.length}`);
-      }
-      const dev = new DataView(input.buffer, input.byteOffset, 4).getUint32(0, true);
-      const [major, minor] = splitDev(dev);
-      const name = deviceName(host, major, minor);
-      if (name !== null) return utf8(name);
-      if (state) state.transient = true;
-      return utf8(`unknown:${major}:${minor}`);
-    },
-  };
-};
+export const majorminorDecoder: DecoderFactory = (_conf, host) =>
+  u32NameDecoder("majorminor", (dev) => {
+    const [major, minor] = splitDev(dev);
+    return deviceName(host, major, minor) ?? { unknown: `unknown:${major}:${minor}` };
+  });
