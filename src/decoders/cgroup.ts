@@ -11,7 +11,7 @@ import { utf8 } from "./text.ts";
 
 /** Builds the `cgroup` decoder (no config keys; needs a host that can list directories). */
 export const cgroupDecoder: DecoderFactory = (conf, host) => {
-  if (!host.canListDirs) throw configError(conf, "this host context cannot list directories");
+  if (!host.canListDirs) throw configError(conf, "this host cannot list directories");
   return {
     decode(input, state) {
       const id = parseDecimal(input, "cgroup");

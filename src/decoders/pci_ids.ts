@@ -1,5 +1,5 @@
 /**
- * The pci.ids database shared by the four `pci_*` decoders: parsed once per context from the
+ * The pci.ids database shared by the four `pci_*` decoders: parsed once per Host from the
  * first readable of /usr/share/misc/pci.ids and /usr/share/hwdata/pci.ids. Without one every
  * PCI decoder answers `missing pci.ids db`.
  */
