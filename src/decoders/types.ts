@@ -18,7 +18,10 @@ export interface Decoder {
   decode(input: Uint8Array, state?: DecodeState): Uint8Array | null;
 }
 
-/** Builds a decoder from its config and the host it decodes for, throwing a `DecoderConfigError` when the config is unusable. */
+/**
+ * Builds a decoder from its config and the host whose tables it reads, throwing a
+ * `DecoderConfigError` when the config is unusable.
+ */
 export type DecoderFactory = (conf: DecoderConfig, host: Host) => Decoder;
 
 /** Thrown at load time when a decoder's own config is invalid. */

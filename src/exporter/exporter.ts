@@ -67,7 +67,7 @@ export class Slicer {
 
 /** Exporter-wide options. */
 export interface ExporterOptions {
-  /** The host's tables, for decoders, kaddrs and cgroup_id_map. */
+  /** The host's tables, for decoders and cgroup_id_map (kaddrs get them through `load`). */
   host: Host;
   skipCacheSize: number;
   load: LoadOptions;
