@@ -17,7 +17,6 @@ EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)
 FIXTURE_SOURCES := $(wildcard tests/fixtures/*/*.bpf.c)
 FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
-PERMS := --allow-ffi --allow-net --allow-env --allow-read
 NATIVE_DIR := $(CURDIR)/build/native
 APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
@@ -76,7 +75,7 @@ $(NATIVE_DIR)/libthreadcaps.so: ffi/threadcaps.c
 # The single-file binary: Deno + bundled app + libbpf + examples behind pack/launcher.c.
 build: ebpf_exporter
 
-ebpf_exporter: pack/launcher.c pack/build.sh main.ts deno.json $(APP_SOURCES) \
+ebpf_exporter: pack/launcher.c pack/build.sh pack/launcher_permissions.ts main.ts deno.json $(APP_SOURCES) \
 		$(LIBBPF_DIR)/libbpf_bundle.so $(NATIVE_DIR)/libthreadcaps.so $(EXAMPLE_OBJECTS) \
 		$(wildcard examples/*.yaml) | deno
 	DENO=$(DENO) pack/build.sh $@
@@ -103,9 +102,9 @@ TEST_RESULTS := $(CURDIR)/build/test-results
 
 test: deps-test examples fixtures verify host
 	@rm -rf $(TEST_RESULTS) && mkdir -p $(TEST_RESULTS)
-	@$(DENO) run --no-check $(PERMS) --allow-sys --allow-run tests/vm/features.ts > $(TEST_RESULTS)/host-features.json
+	@$(DENO) run --no-check -P=test tests/vm/features.ts > $(TEST_RESULTS)/host-features.json
 	EBPF_EXPORTER_TEST_NOTES=$(TEST_RESULTS)/host-notes.jsonl \
-	  $(DENO) test $(PERMS) --allow-write --allow-run --allow-sys --junit-path=$(TEST_RESULTS)/host.xml tests/
+	  $(DENO) test -P=test --junit-path=$(TEST_RESULTS)/host.xml tests/
 
 deps-vm:
 	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES) $(VM_PACKAGES)"
@@ -114,7 +113,7 @@ deps-vm:
 # (downloaded from Debian's archive into build/kernels/). KERNELS=6.1,6.12 or ONLY=file,... narrow
 # it; run `make test` first for the host column.
 test-kernels: deps-vm examples fixtures
-	$(DENO) run $(PERMS) --allow-write --allow-run tests/vm/matrix.ts \
+	$(DENO) run -P=test tests/vm/matrix.ts \
 	  $(if $(KERNELS),--kernels $(KERNELS)) $(if $(ONLY),--only $(ONLY))
 
 # Rewrites README.md's kernel support table from the last matrix run.
@@ -122,10 +121,10 @@ kernel-support:
 	$(DENO) run --allow-read --allow-write tests/vm/matrix.ts --readme
 
 test-unit: examples fixtures
-	$(DENO) test $(PERMS) tests/ --ignore=tests/kernel
+	$(DENO) test -P=test tests/ --ignore=tests/kernel
 
 run: deps examples
-	$(DENO) run $(PERMS) main.ts --config.dir examples --config.names timers
+	$(DENO) run -P=exporter main.ts --config.dir examples --config.names timers
 
 clean:
 	rm -f examples/*.bpf.o tests/fixtures/*/*.bpf.o ebpf_exporter

@@ -13,7 +13,7 @@ import type {
   ScalarSample,
   SeriesMemo,
 } from "../src/encode/model.ts";
-import { encodeTextChunks } from "../src/encode/text.ts";
+import { TextWriter } from "../src/encode/text.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 const OPS = ["read", "write", "open", "close", "stat", "sync", "unknown:6", "unknown:7"];
@@ -69,11 +69,12 @@ const utf8 = new TextEncoder();
 
 /**
  * Our exposition as the server produces it: the 64 KiB chunks a response streams, never joined.
- * Returns the total byte count.
+ * Returns the total byte count. `writer` is the exporter's long-lived writer (it reuses the
+ * previous encode's order and prefixes); without one every run starts afresh.
  */
-function ourBytes(families: MetricFamily[]): number {
+function ourBytes(families: MetricFamily[], writer = new TextWriter()): number {
   let n = 0;
-  for (const chunk of encodeTextChunks(families)) n += chunk.length;
+  for (const chunk of writer.chunks(families)) n += chunk.length;
   return n;
 }
 
@@ -161,7 +162,7 @@ export async function compareCountersSteady(
       const sample: ScalarSample & { memo: SeriesMemo } = {
         labels: d.labels,
         value: d.value,
-        memo: { rank: -1, epoch: -1 },
+        memo: { rank: -1, epoch: null },
       };
       return sample;
     }),
@@ -175,7 +176,8 @@ export async function compareCountersSteady(
     registers: [registry],
   });
   for (const d of data) counter.inc({ id: d.labels[0], op: d.labels[1] }, d.value);
-  const t = await timeBoth(runs, () => ourBytes([family]), () => promBytes(registry));
+  const writer = new TextWriter();
+  const t = await timeBoth(runs, () => ourBytes([family], writer), () => promBytes(registry));
   return figures(series, t);
 }
 

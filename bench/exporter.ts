@@ -3,11 +3,12 @@
  * HTTP exactly as Prometheus would (keep-alive, uncompressed unless asked), stopped by pid.
  */
 
+import { permissionFlags } from "../src/permissions.ts";
 import { ROOT } from "./build.ts";
 import { cpuMs, type Memory, memory } from "./proc.ts";
 import { summarize, type Summary } from "./stats.ts";
 
-const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
+const PERMS = permissionFlags("exporter");
 
 /** A running exporter. */
 export class ExporterProcess {

@@ -5,10 +5,11 @@
 
 import type { BpfMap, ReadMode } from "../ffi/libbpf.ts";
 import { loadConfigs } from "../src/config/load.ts";
-import { encodeText } from "../src/encode/text.ts";
 import { Exporter } from "../src/exporter/exporter.ts";
 import { systemHost } from "../src/host/system.ts";
 import { summarize, type Summary } from "./stats.ts";
+
+const utf8 = new TextDecoder();
 
 /** An Exporter over one bench config, loaded here (it reuses the pinned maps). */
 export class InProcessExporter {
@@ -39,7 +40,11 @@ export class InProcessExporter {
 
   /** One scrape's body, built the way main.ts's /metrics route builds it. */
   async render(): Promise<string> {
-    return await this.exporter.collectWith((families) => encodeText(families));
+    let text = "";
+    for (const chunk of await this.exporter.scrapeText()) {
+      text += utf8.decode(chunk, { stream: true });
+    }
+    return text + utf8.decode();
   }
 
   /** Unloads the config. */

@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { openLibbpf } from "../ffi/libbpf.ts";
+import { permissionFlags } from "../src/permissions.ts";
 import { buildArtifacts, ROOT } from "./build.ts";
 import { effectiveUid, kernelRelease } from "./proc.ts";
 import { makeOverheadPlan, type OverheadResults, runOverhead } from "./overhead.ts";
@@ -14,14 +15,7 @@ import { overheadReport, profileReport, scrapeReport, scrapeTargets } from "./re
 import { Cleanup, makePlan, runScrapeSuite } from "./scrape_suite.ts";
 
 const NAMESPACE_ENV = "EBPF_EXPORTER_BENCH_NAMESPACE";
-const PERMS = [
-  "--allow-ffi",
-  "--allow-net",
-  "--allow-env",
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-];
+const PERMS = permissionFlags("bench");
 
 const USAGE = `usage: deno task bench [scrape|overhead|profile] [--short] [--keys N] [--out FILE]
 

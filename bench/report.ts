@@ -189,7 +189,7 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
   ));
   const e = r.encoder;
   parts.push(formatTable(
-    "Encoder alone, to UTF-8 bytes: encodeTextChunks vs prom-client 15.1.3 registry.metrics() + TextEncoder (ms)",
+    "Encoder alone, to UTF-8 bytes: TextWriter.chunks vs prom-client 15.1.3 registry.metrics() + TextEncoder (ms)",
     [
       "families",
       "series",

@@ -7,6 +7,7 @@ import {
   programSections,
 } from "../src/config_needs.ts";
 import { configSource, type EmbeddedAssets } from "../src/embedded.ts";
+import { permissionFlags } from "../src/permissions.ts";
 import { type FeatureStatus, REASONS } from "../src/kernel_features.ts";
 import type { KernelFeature } from "../src/sections.ts";
 
@@ -160,9 +161,7 @@ Deno.test("--config.list prints every config with its needs column", async () =>
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-ffi",
-      "--allow-env",
-      "--allow-read",
+      ...permissionFlags("exporter"),
       `${ROOT}main.ts`,
       "--config.list",
       "--config.dir",

@@ -4,8 +4,8 @@
  *
  * Memory bound. The value cache holds at most `maxEntries` raw keys (default 100,000, raised by
  * `reserve()` to what the metric's map can hold). Raw keys live in a flat byte arena
- * (`ByteKeyTable`); keys that decode to equal label values share one interned `LabelSet`, which
- * also carries the encoder's rendered label text. Measured with a u32+u32 key and two short
+ * (`ByteKeyTable`); keys that decode to equal label values share one interned entry (built by
+ * the cache's owner, which may give it other roles: see src/exporter/series.ts). Measured with a u32+u32 key and two short
  * labels: about 330 bytes per cached key (330 MB for 1,000,000). Entries not looked up during
  * `maxIdleScrapes` consecutive scrapes (default 5) are dropped by `endScrape()`; when the cache
  * is full, new results are simply not stored until idle entries age out (storing would evict
@@ -22,7 +22,6 @@
  *   keys), and it is per metric, since the same bytes can mean different labels elsewhere.
  */
 
-import type { ScalarSample, SeriesMemo } from "../encode/model.ts";
 import type { DecodeState } from "./types.ts";
 import type { LabelSetDecoding } from "./labels.ts";
 import { ByteKeyTable, MISSING } from "./key_table.ts";
@@ -51,33 +50,28 @@ export interface DecodeCacheStats {
 }
 
 /**
- * One decoded label tuple, shared by every raw key that decodes to it while cached. Its identity
- * stands for its values: aggregation sums by identity instead of by a string built per row, and
- * the encoder keeps its rendered text and its sort position from one scrape to the next.
+ * The decode cache's role of an entry: one decoded label tuple, shared by every raw key that
+ * decodes to it while cached, so its identity stands for its values.
  */
-export class LabelSet implements SeriesMemo, ScalarSample {
+export interface CachedLabels {
   readonly labels: string[];
   /** The collision-free string form of `labels` (see `labelKey`). */
   readonly key: string;
-  /** Whether the cache holds this set (only interned sets are unique per label tuple). */
+  /** Whether the cache holds this entry (only interned entries are unique per label tuple). */
   readonly interned: boolean;
-  /** This set's sample value in the current aggregation pass (see Aggregator.addSet). */
-  value = 0;
-  /** The set is its own series memo. */
-  readonly memo: SeriesMemo;
-  rank = -1;
-  epoch = -1;
-  /** Aggregation pass that last saw this set (see Aggregator). */
-  stamp = -1;
-  /** Cached raw keys pointing here. */
-  refs = 0;
+  /** Cached raw keys pointing here; only the cache changes it. */
+  refs: number;
+}
 
-  constructor(labels: string[], key: string, interned: boolean) {
-    this.labels = labels;
-    this.key = key;
-    this.interned = interned;
-    this.memo = this;
-  }
+/** Builds the cache's entries: the owner picks the type, to give entries further roles. */
+export type CachedLabelsFactory<E extends CachedLabels> = (
+  labels: string[],
+  key: string,
+  interned: boolean,
+) => E;
+
+function plainEntry(labels: string[], key: string, interned: boolean): CachedLabels {
+  return { labels, key, interned, refs: 0 };
 }
 
 /**
@@ -127,14 +121,15 @@ export class LruSet {
   }
 }
 
-/** Caches a LabelSetDecoding's results for one metric. */
-export class DecodeCache {
+/** Caches a LabelSetDecoding's results for one metric, as entries of type `E`. */
+export class DecodeCache<E extends CachedLabels = CachedLabels> {
   readonly stats: DecodeCacheStats = { hits: 0, misses: 0, skipHits: 0 };
   #decoder: LabelSetDecoding;
+  #make: CachedLabelsFactory<E>;
   // One table per key length: a metric's keys almost always share one length.
-  #tables = new Map<number, ByteKeyTable<LabelSet>>();
-  #last: ByteKeyTable<LabelSet> | null = null;
-  #interned = new Map<string, LabelSet>();
+  #tables = new Map<number, ByteKeyTable<E>>();
+  #last: ByteKeyTable<E> | null = null;
+  #interned = new Map<string, E>();
   #size = 0;
   /** Cached entries looked up during the current scrape. */
   #seen = 0;
@@ -144,8 +139,13 @@ export class DecodeCache {
   #scrape = 0;
   #state: DecodeState = { transient: false };
 
-  constructor(decoder: LabelSetDecoding, opts: DecodeCacheOptions = {}) {
+  constructor(
+    decoder: LabelSetDecoding,
+    opts: DecodeCacheOptions = {},
+    make: CachedLabelsFactory<E> = plainEntry as CachedLabelsFactory<E>,
+  ) {
     this.#decoder = decoder;
+    this.#make = make;
     this.#skips = new LruSet(opts.skipCacheSize ?? 0);
     this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.#maxIdle = Math.max(1, opts.maxIdleScrapes ?? DEFAULT_MAX_IDLE_SCRAPES);
@@ -189,12 +189,12 @@ export class DecodeCache {
   }
 
   /** Like `decode`, but returns the shared label set (`null` = skip the row). */
-  lookup(key: Uint8Array): LabelSet | null {
+  lookup(key: Uint8Array): E | null {
     return this.lookupAt(key, 0, key.length);
   }
 
   /** `lookup` of the key at `buf[offset .. offset + length)`: no view needed on a hit. */
-  lookupAt(buf: Uint8Array, offset: number, length: number): LabelSet | null {
+  lookupAt(buf: Uint8Array, offset: number, length: number): E | null {
     let table = this.#last;
     if (table === null || table.keySize !== length) table = this.#table(length);
     const e = table.find(buf, offset, length);
@@ -209,7 +209,7 @@ export class DecodeCache {
     return this.#miss(table, buf.subarray(offset, offset + length));
   }
 
-  #miss(table: ByteKeyTable<LabelSet>, key: Uint8Array): LabelSet | null {
+  #miss(table: ByteKeyTable<E>, key: Uint8Array): E | null {
     let k: string | null = null;
     if (this.#skips.capacity > 0 && this.#skips.has(k = byteString(key))) {
       this.stats.skipHits++;
@@ -226,11 +226,11 @@ export class DecodeCache {
     const lk = labelKey(values, values.length);
     const known = this.#interned.get(lk);
     if (state.transient || this.#size >= this.#maxEntries) {
-      return known ?? new LabelSet(values, lk, false);
+      return known ?? this.#make(values, lk, false);
     }
     let set = known;
     if (set === undefined) {
-      set = new LabelSet(values, lk, true);
+      set = this.#make(values, lk, true);
       this.#interned.set(lk, set);
     }
     if (table.set(key, set, this.#scrape)) {
@@ -243,10 +243,10 @@ export class DecodeCache {
     return set;
   }
 
-  #table(size: number): ByteKeyTable<LabelSet> {
+  #table(size: number): ByteKeyTable<E> {
     let t = this.#tables.get(size);
     if (t === undefined) {
-      t = new ByteKeyTable<LabelSet>(size, this.#maxEntries);
+      t = new ByteKeyTable<E>(size, this.#maxEntries);
       this.#tables.set(size, t);
     }
     this.#last = t;

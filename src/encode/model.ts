@@ -1,17 +1,29 @@
-/** The series model every encoder writes: built fresh on each scrape. */
+/**
+ * The data model between gathering (src/exporter/: map rows → label sets → samples →
+ * families) and writing (src/encode/: families → bytes). Families are built fresh on each
+ * scrape; the sample objects in them may be reused from scrape to scrape.
+ */
 
 export type MetricType = "counter" | "gauge" | "histogram";
 
 /**
- * State the encoder keeps on a series across scrapes, for series whose label values never
- * change (interned label sets): its position in the last sort, which also locates its rendered
- * line prefix from that encode. One memo must only ever appear in one family.
+ * Identifies one encode of one family by one writer. Only identity matters: a writer trusts a
+ * memo only when it carries the epoch that writer gave the family last, so memos stamped by
+ * another writer (or another family) are never mistaken for its own.
+ */
+export type Epoch = object;
+
+/**
+ * A writer's note on a series whose label values never change (interned label sets): its
+ * position in the writer's last sort of the family, which also locates its rendered line prefix
+ * from that encode. The writer owns these fields; gathering only hands the memo over. One memo
+ * must only ever appear in one family.
  */
 export interface SeriesMemo {
   /** Position in the sorted output of the encode that set `epoch`. */
   rank: number;
-  /** The encode that assigned `rank`; ranks of one epoch are mutually ordered. */
-  epoch: number;
+  /** The encode that assigned `rank` (null: never ranked); ranks of one epoch are ordered. */
+  epoch: Epoch | null;
 }
 
 export interface ScalarSample {

@@ -5,7 +5,7 @@
 
 import { ByteWriter, utf8Bytes } from "./bytes.ts";
 import { formatFloat } from "./float.ts";
-import type { HistogramSample, MetricFamily, ScalarSample } from "./model.ts";
+import type { Epoch, HistogramSample, MetricFamily, ScalarSample } from "./model.ts";
 
 /** Content type of the text exposition format. */
 export const CONTENT_TYPE_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -64,11 +64,23 @@ interface Prepared {
 }
 
 /**
+ * What a writer remembers of a family name from its last encode: the epoch it stamped on the
+ * family's memos, and the line prefixes it rendered then (indexed by those memos' ranks).
+ */
+interface FamilyMemo {
+  epoch: Epoch;
+  prefixes: Prefixes | null;
+}
+
+/** A writer's reuse state: one entry per family name whose samples carried memos. */
+type WriterState = Map<string, FamilyMemo>;
+
+/**
  * Mirrors client_golang's Gather: families without samples vanish, equal names merge (and must
  * agree on type, help and labels), families sort by name, series by label values in label-name
  * order, and a series seen twice is an error.
  */
-function prepare(families: readonly MetricFamily[]): Prepared[] {
+function prepare(families: readonly MetricFamily[], state: WriterState): Prepared[] {
   const live = families.filter((f) => f.samples.length > 0);
   // Array#sort is stable, so merged samples keep their input order until sorted below.
   live.sort((a, b) => compareUtf8(a.name, b.name));
@@ -84,7 +96,8 @@ function prepare(families: readonly MetricFamily[]): Prepared[] {
     }
     const merged = j > i + 1;
     i = j;
-    out.push(prepareOne(first, samples, merged || first.type === "histogram" || !first.distinct));
+    const check = merged || first.type === "histogram" || !first.distinct;
+    out.push(prepareOne(first, samples, check, state));
   }
   return out;
 }
@@ -100,13 +113,11 @@ function checkSameShape(a: MetricFamily, b: MetricFamily): void {
   if (what !== null) throw new Error(`Cannot merge families named "${a.name}": ${what}`);
 }
 
-// Every encode that ranks memos gets its own epoch.
-let epochs = 0;
-
 function prepareOne(
   family: MetricFamily,
   input: Array<ScalarSample | HistogramSample>,
   checkDuplicates: boolean,
+  state: WriterState,
 ): Prepared {
   const names = family.labelNames;
   const order = names.map((_, i) => i).sort((a, b) =>
@@ -128,7 +139,8 @@ function prepareOne(
     }
     return 0;
   };
-  const samples = sortSamples(input, order, compare);
+  const last = state.get(family.name);
+  const samples = sortSamples(input, order, compare, last?.epoch ?? null);
   for (let i = 1; checkDuplicates && i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
@@ -138,12 +150,13 @@ function prepareOne(
       );
     }
   }
-  const epoch = ++epochs;
   let prefixes: Prefixes | null = null;
   let values: Float64Array | null = null;
   if (family.type !== "histogram") {
     const scalars = samples as ScalarSample[];
-    prefixes = linePrefixes(family, scalars, order);
+    prefixes = linePrefixes(family, scalars, order, last);
+    // A fresh identity per encode: ranks assigned now are trusted by this writer's next encode.
+    const epoch: Epoch = {};
     values = new Float64Array(scalars.length);
     for (let i = 0; i < scalars.length; i++) {
       const s = scalars[i] as ScalarSample;
@@ -154,10 +167,7 @@ function prepareOne(
         memo.epoch = epoch;
       }
     }
-    if (prefixes !== null) {
-      prefixes.epoch = epoch;
-      linePrefixCache.set(family.name, prefixes);
-    }
+    if (prefixes !== null) state.set(family.name, { epoch, prefixes });
   }
   return { family, samples, order, values, prefixes };
 }
@@ -168,25 +178,25 @@ function prepareOne(
  * sample to its label text, which made the write memory-bound on large families.
  */
 interface Prefixes {
-  /** The encode whose ranks index `ends`. */
-  epoch: number;
   bytes: Uint8Array;
   /** End of line i's prefix; it starts where line i - 1's ends. */
   ends: Int32Array;
 }
 
-// The last prefixes of every family name whose samples carry memos: the next encode of that
-// family reuses them as they are when no series came or went, and copies from them otherwise.
-const linePrefixCache = new Map<string, Prefixes>();
-
+/**
+ * The family's line prefixes. The writer's last prefixes of the family are reused as they are
+ * when no series came or went, and copied from otherwise.
+ */
 function linePrefixes(
   family: MetricFamily,
   samples: ScalarSample[],
   order: number[],
+  last: FamilyMemo | undefined,
 ): Prefixes | null {
   const n = samples.length;
   let memos = 0;
-  const old = linePrefixCache.get(family.name);
+  const old = last?.prefixes ?? undefined;
+  const oldEpoch = last?.epoch ?? null;
   let same = old !== undefined && old.ends.length === n;
   for (let i = 0; i < n; i++) {
     const m = (samples[i] as ScalarSample).memo;
@@ -195,7 +205,7 @@ function linePrefixes(
       continue;
     }
     memos++;
-    if (same && (m.epoch !== (old as Prefixes).epoch || m.rank !== i)) same = false;
+    if (same && (m.epoch !== oldEpoch || m.rank !== i)) same = false;
   }
   if (memos === 0) return null;
   if (same) return old as Prefixes;
@@ -205,7 +215,7 @@ function linePrefixes(
   for (let i = 0; i < n; i++) {
     const s = samples[i] as ScalarSample;
     const m = s.memo;
-    if (old !== undefined && m !== undefined && m.epoch === old.epoch) {
+    if (old !== undefined && m !== undefined && m.epoch === oldEpoch) {
       w.range(old.bytes, m.rank === 0 ? 0 : old.ends[m.rank - 1] as number, old.ends[m.rank]!);
     } else {
       w.bytes(name);
@@ -214,33 +224,26 @@ function linePrefixes(
     }
     ends[i] = w.length;
   }
-  return { epoch: -1, bytes: w.take(), ends };
+  return { bytes: w.take(), ends };
 }
 
 /**
- * Sorts series, reusing the previous encode's order: series whose memos were ranked by the
- * newest epoch among them are already mutually ordered, so they are placed by rank in linear
- * time and only the rest are sorted and merged in. A scrape whose series did not change sorts
- * nothing.
+ * Sorts series, reusing the writer's previous encode of the family (`epoch`): series whose
+ * memos it ranked are already mutually ordered, so they are placed by rank in linear time and
+ * only the rest are sorted and merged in. A scrape whose series did not change sorts nothing.
  */
 function sortSamples<T extends ScalarSample | HistogramSample>(
   input: T[],
   order: number[],
   compare: (a: T, b: T) => number,
+  epoch: Epoch | null,
 ): T[] {
-  let epoch = -1;
   let maxRank = -1;
-  for (const s of input) {
-    const m = (s as ScalarSample).memo;
-    if (m === undefined) continue;
-    if (m.epoch > epoch) {
-      epoch = m.epoch;
-      maxRank = m.rank;
-    } else if (m.epoch === epoch && m.rank > maxRank) {
-      maxRank = m.rank;
-    }
+  for (let i = 0; epoch !== null && i < input.length; i++) {
+    const m = (input[i] as ScalarSample).memo;
+    if (m !== undefined && m.epoch === epoch && m.rank > maxRank) maxRank = m.rank;
   }
-  if (epoch === -1) return sortByLabels(input.slice(), order, compare);
+  if (maxRank === -1) return sortByLabels(input.slice(), order, compare);
   const placed = new Array<T | undefined>(maxRank + 1);
   const fresh: T[] = [];
   for (const s of input) {
@@ -393,22 +396,39 @@ function latin1Bytes(s: string): Uint8Array {
 }
 
 /**
- * Writes families in the text format as UTF-8 chunks of roughly `targetChunkBytes` bytes, cut
- * at series boundaries; the chunks concatenate to `encodeTextBytes`'s output. Merging, sorting
- * and validation happen in this call, so errors surface before any chunk, and scalar values are
- * read in this call too: changing a sample afterwards does not change the chunks.
+ * A text-format writer with its own reuse state: the previous sort order and rendered line
+ * prefixes of every family it wrote, keyed by family name. Whoever scrapes owns one writer (the
+ * exporter does), so two exporters in one process never see each other's state.
  */
-export function encodeTextChunks(
-  families: readonly MetricFamily[],
-  targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
-): Generator<Uint8Array<ArrayBuffer>> {
-  return writeChunks(prepare(families), Math.max(1, targetChunkBytes));
+export class TextWriter {
+  readonly #state: WriterState = new Map();
+
+  /**
+   * Writes families as UTF-8 chunks of roughly `targetChunkBytes` bytes, cut at series
+   * boundaries; the chunks concatenate to `bytes`'s output. Merging, sorting and validation
+   * happen in this call, so errors surface before any chunk, and scalar values are read in this
+   * call too: changing a sample afterwards does not change the chunks.
+   */
+  chunks(
+    families: readonly MetricFamily[],
+    targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
+  ): Generator<Uint8Array<ArrayBuffer>> {
+    return writeChunks(prepare(families, this.#state), Math.max(1, targetChunkBytes));
+  }
+
+  /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
+  bytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
+    // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
+    return concat([...writeChunks(prepare(families, this.#state), 1024 * 1024)]);
+  }
+
+  /** Writes families in the Prometheus text format 0.0.4 as one string. */
+  text(families: readonly MetricFamily[]): string {
+    return utf8Decoder.decode(this.bytes(families));
+  }
 }
 
-/** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
-export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
-  // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
-  const chunks = [...writeChunks(prepare(families), 1024 * 1024)];
+function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   let n = 0;
   for (const c of chunks) n += c.length;
@@ -423,7 +443,20 @@ export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<A
 
 const utf8Decoder = new TextDecoder();
 
-/** Writes families in the Prometheus text format 0.0.4 as one string. */
+/** `TextWriter.chunks` on a fresh writer: nothing is reused from or kept for other calls. */
+export function encodeTextChunks(
+  families: readonly MetricFamily[],
+  targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
+): Generator<Uint8Array<ArrayBuffer>> {
+  return new TextWriter().chunks(families, targetChunkBytes);
+}
+
+/** `TextWriter.bytes` on a fresh writer. */
+export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
+  return new TextWriter().bytes(families);
+}
+
+/** `TextWriter.text` on a fresh writer. */
 export function encodeText(families: readonly MetricFamily[]): string {
-  return utf8Decoder.decode(encodeTextBytes(families));
+  return new TextWriter().text(families);
 }

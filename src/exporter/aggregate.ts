@@ -3,7 +3,7 @@
  * decoders that map many keys to one value all collapse into one series.
  */
 
-import { labelKey, LabelSet } from "../decoders/cache.ts";
+import { labelKey } from "../decoders/cache.ts";
 import type { ScalarSample } from "../encode/model.ts";
 
 export { labelKey };
@@ -14,15 +14,26 @@ export interface Row {
   value: number;
 }
 
-// Every Aggregator stamps the label sets it sees with its own pass number.
-let passes = 0;
+/**
+ * The aggregation role of a label set that stays the same object from scrape to scrape: it is
+ * its own sample, refilled by each pass that sees it.
+ */
+export interface PooledSample extends ScalarSample {
+  /** The collision-free string form of `labels` (see `labelKey`). */
+  readonly key: string;
+  /** Whether this object is the only one with its labels (else it goes through `add`). */
+  readonly interned: boolean;
+  /** The pass that last counted this sample; only an Aggregator changes it. */
+  pass: object | null;
+}
 
-/** Accumulates rows of one metric. */
+/** Accumulates rows of one metric in one pass (one scrape). */
 export class Aggregator {
-  #samples: ScalarSample[] = [];
+  #samples: PooledSample[] = [];
   #loose = new Map<string, ScalarSample>();
   #arity = -1;
-  readonly #pass = ++passes;
+  // Identity of this pass: a pooled sample stamped with another pass starts again from zero.
+  readonly #pass: object = {};
 
   #checkArity(labels: readonly string[]): void {
     // A fixed arity is what makes the single-label key (the bare value) collision-free.
@@ -50,14 +61,14 @@ export class Aggregator {
    * overwrites the values of the previous pass's samples; the encoder copies values when it is
    * called, so a response still streaming is not affected. Other sets go through `add`.
    */
-  addSet(set: LabelSet, value: number): void {
+  addSet(set: PooledSample, value: number): void {
     if (!set.interned) return this.add(set.labels, value);
-    if (set.stamp === this.#pass) {
+    if (set.pass === this.#pass) {
       set.value += value;
       return;
     }
     this.#checkArity(set.labels);
-    set.stamp = this.#pass;
+    set.pass = this.#pass;
     set.value = value;
     this.#samples.push(set);
   }
@@ -67,13 +78,14 @@ export class Aggregator {
     if (this.#loose.size === 0) return this.#samples;
     // A loose row can carry the same labels as an interned set (a transient decode, or a
     // full cache): merge them so that every label set is one series.
-    const out = this.#samples;
-    for (const s of out) {
-      const loose = this.#loose.get((s.memo as LabelSet).key);
+    const pooled = this.#samples;
+    for (const s of pooled) {
+      const loose = this.#loose.get(s.key);
       if (loose === undefined) continue;
       s.value += loose.value;
-      this.#loose.delete((s.memo as LabelSet).key);
+      this.#loose.delete(s.key);
     }
+    const out: ScalarSample[] = pooled;
     for (const s of this.#loose.values()) out.push(s);
     this.#loose.clear();
     return out;

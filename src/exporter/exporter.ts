@@ -1,14 +1,16 @@
 /**
- * Owns the loaded configs and builds a fresh set of metric families on every scrape:
- * map → rows → labels → series. A metric that fails to read or decode is dropped for that
- * scrape and counted in ebpf_exporter_decoder_errors_total; the scrape itself goes on.
+ * Owns the loaded configs and builds a fresh set of metric families on every scrape (gather:
+ * map → rows → labels → series), then hands them to its own writer (write: families → bytes).
+ * A metric that fails to read or decode is dropped for that scrape and counted in
+ * ebpf_exporter_decoder_errors_total; the scrape itself goes on.
  */
 
-import { type BpfMap, possibleCpus } from "../../ffi/libbpf.ts";
+import { possibleCpus } from "../../ffi/libbpf.ts";
 import { firePostAttachMark } from "../../ffi/libc.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
 import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
+import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
 import { debug, log } from "../log.ts";
 import { type KeyDecoder, keyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
@@ -20,6 +22,7 @@ import { builtinFamilies } from "./builtins.ts";
 import { PerfEventCounter } from "./perf_counters.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
+import type { MapSource } from "./map_source.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
@@ -77,7 +80,7 @@ interface MetricReader {
   config: string;
   kind: "counter" | "histogram";
   conf: CounterConfig | HistogramConfig;
-  map: BpfMap;
+  map: MapSource;
   layout: KeyLayout;
   keys: KeyDecoder;
 }
@@ -96,6 +99,8 @@ export class Exporter {
 
   #keys = new Map<string, KeyDecoder>();
   #scrapeQueue: Promise<void> = Promise.resolve();
+  // The writer's memo of the previous scrape (order, line prefixes) is this exporter's alone.
+  readonly #writer = new TextWriter();
 
   /** Builds every metric's decoders; a bad decoder config throws before any BPF is loaded. */
   constructor(configs: Config[], opts: ExporterOptions) {
@@ -144,13 +149,32 @@ export class Exporter {
     this.#active = true;
   }
 
+  /**
+   * Reads every config's metrics from `sources` (config name → metric map name → source)
+   * instead of loading BPF: the kernel-free pipeline of tests/e2e_test.ts.
+   */
+  attachSources(sources: ReadonlyMap<string, ReadonlyMap<string, MapSource>>): void {
+    for (const config of this.configs) {
+      this.#addSources(config, sources.get(config.name) ?? new Map());
+    }
+    this.#active = true;
+  }
+
   #addReaders(loaded: LoadedConfig): void {
     const name = loaded.config.name;
-    const add = (kind: "counter" | "histogram", conf: CounterConfig | HistogramConfig) => {
-      const map = loaded.maps.get(conf.name);
-      if (map === undefined) return;
+    for (const map of loaded.maps.values()) {
       map.onProbe = (m, batch, why) =>
         debug(`Map "${m.name}" of config "${name}": ${batch ? "batch" : "per-key"} reads (${why})`);
+    }
+    this.#addSources(loaded.config, loaded.maps);
+  }
+
+  // One reader per metric of `config` whose map is in `maps` (keyed by metric name).
+  #addSources(config: Config, maps: ReadonlyMap<string, MapSource>): void {
+    const name = config.name;
+    const add = (kind: "counter" | "histogram", conf: CounterConfig | HistogramConfig) => {
+      const map = maps.get(conf.name);
+      if (map === undefined) return;
       const layout = keyLayout(conf.labels, map.perCpu);
       const keys = this.#keyDecoder(name, conf.name);
       // A map can hold maxEntries keys (times the CPUs when each CPU is a series): cache that
@@ -158,8 +182,8 @@ export class Exporter {
       keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
       this.#readers.push({ config: name, kind, conf, map, layout, keys });
     };
-    for (const c of loaded.config.counters) if (!c.perf_event_array) add("counter", c);
-    for (const h of loaded.config.histograms) add("histogram", h);
+    for (const c of config.counters) if (!c.perf_event_array) add("counter", c);
+    for (const h of config.histograms) add("histogram", h);
   }
 
   /**
@@ -229,9 +253,17 @@ export class Exporter {
   }
 
   /**
+   * One scrape in the text format: the families written by this exporter's own writer, as
+   * chunks of roughly `targetChunkBytes` (values are read before the promise resolves).
+   */
+  scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<Generator<Uint8Array<ArrayBuffer>>> {
+    return this.collectWith((families) => this.#writer.chunks(families, targetChunkBytes));
+  }
+
+  /**
    * Like `collect`, and calls `render` on the families before the next scrape may start. Scalar
    * samples are reused from scrape to scrape (see Aggregator.addSet): whatever must see this
-   * scrape's values, such as `encodeTextChunks`, belongs in `render`.
+   * scrape's values, such as a writer, belongs in `render`.
    */
   collectWith<T>(render: (families: MetricFamily[]) => T): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));

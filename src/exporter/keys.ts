@@ -5,9 +5,10 @@ import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { Host } from "../host/host.ts";
 import { rowKeyLayout } from "./key_layout.ts";
+import { type LabelSet, makeLabelSet } from "./series.ts";
 
-/** Decodes raw keys of one metric into label values, caching what is stable. */
-export type KeyDecoder = DecodeCache;
+/** Decodes raw keys of one metric into label sets, caching what is stable. */
+export type KeyDecoder = DecodeCache<LabelSet>;
 
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
@@ -15,7 +16,6 @@ export function keyDecoder(
   host: Host,
   skipCacheSize: number,
 ): KeyDecoder {
-  return new DecodeCache(new LabelSetDecoder(labels, host, rowKeyLayout(labels)), {
-    skipCacheSize,
-  });
+  const set = new LabelSetDecoder(labels, host, rowKeyLayout(labels));
+  return new DecodeCache(set, { skipCacheSize }, makeLabelSet);
 }

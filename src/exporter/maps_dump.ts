@@ -1,5 +1,7 @@
 /** The `--debug` /maps page: raw map rows with their decoded labels, as text or JSON. */
 
+import { toHex } from "./hex.ts";
+
 /** One row of a metric map: raw key bytes, decoded labels (null when skipped) and value. */
 export interface DumpRow {
   key: Uint8Array;
@@ -47,7 +49,7 @@ export function formatMapsJson(maps: DumpMap[]): string {
       map: m.map,
       error: m.error,
       rows: m.rows.map((r) => ({
-        key: Array.from(r.key, (x) => x.toString(16).padStart(2, "0")).join(""),
+        key: toHex(r.key),
         labels: r.labels,
         value: r.value,
       })),

@@ -11,6 +11,7 @@ import {
   CONTENT_TYPE_TEXT,
   encodeText,
   encodeTextChunks,
+  TextWriter,
 } from "../../src/encode/text.ts";
 import golden from "../fixtures/encode/golden.prom" with { type: "text" };
 
@@ -396,13 +397,14 @@ Deno.test("a small exposition matches the committed golden file", () => {
 });
 
 function memo(): SeriesMemo {
-  return { rank: -1, epoch: -1 };
+  return { rank: -1, epoch: null };
 }
 
 Deno.test("series with memos come out in the same order as without, scrape after scrape", () => {
   const rand = prng(7);
   const labels = (i: number) => [`id ${i % 13}`, `é${(i * 7919) % 1000}`];
   const memos = new Map<number, SeriesMemo>();
+  const writer = new TextWriter();
   let live = new Set<number>();
   for (let scrape = 0; scrape < 12; scrape++) {
     // Series come and go between scrapes; some scrapes change nothing.
@@ -421,7 +423,7 @@ Deno.test("series with memos come out in the same order as without, scrape after
         s.memo = m;
       }
     }
-    assert.equal(encodeText([memoed]), encodeText([plain]), `scrape ${scrape}`);
+    assert.equal(writer.text([memoed]), encodeText([plain]), `scrape ${scrape}`);
   }
 });
 
@@ -457,6 +459,37 @@ Deno.test("an unchanged family with memos encodes the same again, values include
   };
   const want = (a: number, b: number, c: number) =>
     `# HELP n Help for n\n# TYPE n counter\nn{a="a"} ${a}\nn{a="b"} ${b}\nn{a="c"} ${c}\n`;
-  assert.equal(encodeText([family([1, 2, 3])]), want(2, 3, 1));
-  assert.equal(encodeText([family([4, 5, 6e9])]), want(5, 6e9, 4).replace("6000000000", "6e+09"));
+  const writer = new TextWriter();
+  assert.equal(writer.text([family([1, 2, 3])]), want(2, 3, 1));
+  assert.equal(writer.text([family([4, 5, 6e9])]), want(5, 6e9, 4).replace("6000000000", "6e+09"));
+});
+
+Deno.test("two writers keep their own state, even over memos they share", () => {
+  // Each writer sees a different set of series under one family name, carrying the same memo
+  // objects: a writer must never trust ranks or prefixes another writer stamped.
+  const memos = new Map<string, SeriesMemo>();
+  const family = (names: string[]) => {
+    const f = counter("m", ["a"], names.map((n, i) => [[n], i]));
+    for (const s of f.samples) {
+      const m = memos.get(s.labels[0]!) ?? memo();
+      memos.set(s.labels[0]!, m);
+      s.memo = m;
+    }
+    return f;
+  };
+  const one = new TextWriter();
+  const two = new TextWriter();
+  const inputs = [["c", "a", "b"], ["b", "d"], ["d", "c", "a", "b"], ["a"]];
+  for (let scrape = 0; scrape < 6; scrape++) {
+    const x = inputs[scrape % inputs.length]!;
+    const y = inputs[(scrape + 1) % inputs.length]!;
+    const plainX = encodeText([counter("m", ["a"], x.map((n, i) => [[n], i]))]);
+    const plainY = encodeText([counter("m", ["a"], y.map((n, i) => [[n], i]))]);
+    assert.equal(one.text([family(x)]), plainX, `writer one, scrape ${scrape}`);
+    assert.equal(two.text([family(y)]), plainY, `writer two, scrape ${scrape}`);
+  }
+  assert.equal(
+    one.text([family(["b", "a"])]),
+    '# HELP m Help for m\n# TYPE m counter\nm{a="a"} 1\nm{a="b"} 0\n',
+  );
 });

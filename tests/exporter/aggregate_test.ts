@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { aggregate, Aggregator, labelKey } from "../../src/exporter/aggregate.ts";
-import { LabelSet } from "../../src/decoders/cache.ts";
+import { LabelSet } from "../../src/exporter/series.ts";
 
 Deno.test("rows with equal labels are summed in first-seen order", () => {
   const out = aggregate([
@@ -87,7 +87,7 @@ Deno.test("interned label sets are summed by identity, loose rows with equal lab
   const out = agg.samples();
   assert.deepEqual(out.map((s) => [s.labels, s.value]), [[["x"], 13], [["y"], 2], [["z"], 16]]);
   assert.equal(out[0]!.memo, x);
-  // A second pass starts from zero although the sets still carry the first pass's stamp, and
+  // A second pass starts from zero although the sets still carry the first pass's mark, and
   // reuses the sample objects of the interned sets.
   const again = new Aggregator();
   again.addSet(x, 1);

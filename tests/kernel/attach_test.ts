@@ -52,7 +52,7 @@ async function countEvents(
       return {
         grew: (b.get(metric) ?? NaN) - (a.get(metric) ?? NaN),
         attached: a.get(`ebpf_exporter_ebpf_program_attached{id="${ids[0]}"}`) ?? -1,
-        log: ex.stderr(),
+        log: ex.log(),
       };
     },
   );

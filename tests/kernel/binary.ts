@@ -4,6 +4,7 @@
  */
 
 import { ROOT, TIMEOUT_SCALE } from "./harness.ts";
+import { kill, spawnPiped } from "./process.ts";
 
 let built: Promise<string> | null = null;
 
@@ -23,12 +24,21 @@ export function buildBinary(): Promise<string> {
   })();
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+/**
+ * `env -i [ENV...] BIN --config.names timers` listening on port 0 of loopback, then `flags`:
+ * the binary with nothing of the caller's environment but `env`.
+ */
+export function timersCommand(bin: string, flags: string[] = [], env: string[] = []): string[] {
+  return [
+    "env",
+    "-i",
+    ...env,
+    bin,
+    "--config.names",
+    "timers",
+    "--web.listen-address=127.0.0.1:0",
+    ...flags,
+  ];
 }
 
 /** A temporary directory removed (with everything in it) by the returned cleanup. */
@@ -49,92 +59,15 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   };
 }
 
-/** A started binary: its pid, port and log, and a stop that never leaves it running. */
-export interface RunningBinary {
-  pid: number;
-  port: number;
-  url: string;
-  log(): string;
-  stop(): Promise<number>;
-}
-
-/**
- * Runs `command` (a command line that ends in the exporter, e.g. `env -i ./ebpf_exporter ...`)
- * and waits for "Listening on"; kills it and rethrows when it exits or stalls first.
- */
-export async function startCommand(
-  command: string[],
-  port: number,
-  opts: { cwd?: string; timeoutMs?: number } = {},
-): Promise<RunningBinary> {
-  const child = new Deno.Command(command[0]!, {
-    args: command.slice(1),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  }).spawn();
-  let text = "";
-  const pumps = [child.stdout, child.stderr].map(async (stream) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
-  });
-  let stopped: Promise<number> | null = null;
-  const stop = () =>
-    stopped ??= (async () => {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already exited */ }
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* already exited */ }
-      }, 5000 * TIMEOUT_SCALE);
-      const status = await child.status;
-      clearTimeout(timer);
-      await Promise.all(pumps);
-      return status.code;
-    })();
-  const deadline = Date.now() + (opts.timeoutMs ?? 30000) * TIMEOUT_SCALE;
-  const state: { exited: Deno.CommandStatus | null } = { exited: null };
-  child.status.then((s) => state.exited = s);
-  while (!/Listening on /.test(text)) {
-    const exited = state.exited;
-    if (exited !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(
-        `${command.join(" ")} ${exited ? `exited ${exited.code}` : "did not listen"}:\n${text}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    pid: child.pid,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    log: () => text,
-    stop,
-  };
-}
-
 /** Runs a command to completion with a deadline (a prompt would otherwise hang the test). */
 export async function runWithin(
   command: string[],
   timeoutMs: number,
   opts: { cwd?: string } = {},
 ): Promise<{ code: number; out: string }> {
-  const child = new Deno.Command(command[0]!, {
-    args: command.slice(1),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  }).spawn();
   // An open, empty stdin: a permission prompt would sit waiting on it until the deadline.
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
-  }, timeoutMs * TIMEOUT_SCALE);
+  const child = spawnPiped(command, "piped", opts.cwd);
+  const timer = setTimeout(() => kill(child, "SIGKILL"), timeoutMs * TIMEOUT_SCALE);
   try {
     const out = await child.output();
     const dec = new TextDecoder();

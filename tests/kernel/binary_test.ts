@@ -5,15 +5,14 @@
  */
 
 import assert from "node:assert/strict";
-import { causeTimers, kernelTest, scrape, sh } from "./harness.ts";
+import { causeTimers, kernelTest, scrape, sh, withProcess } from "./harness.ts";
 import {
   buildBinary,
-  freePort,
   metricSum,
   readProcFile,
   runWithin,
-  startCommand,
   tempDir,
+  timersCommand,
 } from "./binary.ts";
 
 const TIMERS = "ebpf_exporter_timer_starts_total";
@@ -31,35 +30,23 @@ kernelTest(
   async () => {
     const bin = await buildBinary();
     const dir = tempDir("ebpf-exporter-bin-");
-    let running;
     try {
       Deno.copyFileSync(bin, `${dir.path}/ebpf_exporter`);
-      const port = freePort();
-      running = await startCommand(
-        [
-          "env",
-          "-i",
-          "./ebpf_exporter",
-          "--config.names",
-          "timers",
-          `--web.listen-address=127.0.0.1:${port}`,
-        ],
-        port,
-        { cwd: dir.path },
-      );
-      await causeTimers();
-      const first = metricSum(await scrape(`${running.url}/metrics`), TIMERS);
-      await causeTimers();
-      const text = await scrape(`${running.url}/metrics`);
-      assert.ok(first > 0, `no ${TIMERS} samples:\n${text}`);
-      assert.ok(metricSum(text, TIMERS) > first, "timer counters did not advance");
-      assert.match(running.log(), /Using libbpf 1\.\d+ \(embedded: \/proc\/self\/fd\/\d+\)/);
-      // Nothing written next to the binary, and no PATH or HOME handed to the process.
-      assert.deepEqual([...Deno.readDirSync(dir.path)].map((e) => e.name), ["ebpf_exporter"]);
-      const environ = readProcFile(`/proc/${running.pid}/environ`).split("\0");
-      assert.ok(!environ.some((e) => e.startsWith("PATH=") || e.startsWith("HOME=")));
+      const command = timersCommand("./ebpf_exporter");
+      await withProcess(command, { cwd: dir.path }, async (running) => {
+        await causeTimers();
+        const first = metricSum(await scrape(`${running.url}/metrics`), TIMERS);
+        await causeTimers();
+        const text = await scrape(`${running.url}/metrics`);
+        assert.ok(first > 0, `no ${TIMERS} samples:\n${text}`);
+        assert.ok(metricSum(text, TIMERS) > first, "timer counters did not advance");
+        assert.match(running.log(), /Using libbpf 1\.\d+ \(embedded: \/proc\/self\/fd\/\d+\)/);
+        // Nothing written next to the binary, and no PATH or HOME handed to the process.
+        assert.deepEqual([...Deno.readDirSync(dir.path)].map((e) => e.name), ["ebpf_exporter"]);
+        const environ = readProcFile(`/proc/${running.pid}/environ`).split("\0");
+        assert.ok(!environ.some((e) => e.startsWith("PATH=") || e.startsWith("HOME=")));
+      });
     } finally {
-      await running?.stop();
       dir.remove();
     }
   },
@@ -68,27 +55,23 @@ kernelTest(
 kernelTest("the embedded libbpf and the launcher link only libc-family libraries", async () => {
   const bin = await buildBinary();
   const dir = tempDir("ebpf-exporter-ldd-");
-  const port = freePort();
-  let running;
+  const command = timersCommand(bin);
   try {
-    running = await startCommand(
-      ["env", "-i", bin, "--config.names", "timers", `--web.listen-address=127.0.0.1:${port}`],
-      port,
-    );
-    const environ = readProcFile(`/proc/${running.pid}/environ`).split("\0");
-    const fdPath = environ.find((e) => e.startsWith("EBPF_EXPORTER_EMBEDDED_LIBBPF="))
-      ?.split("=")[1];
-    assert.ok(fdPath?.startsWith("/proc/self/fd/"), `no embedded libbpf in ${environ}`);
-    const extracted = `${dir.path}/libbpf_bundle.so`;
-    await sh("cp", [fdPath!.replace("/proc/self/", `/proc/${running.pid}/`), extracted]);
-    const libs = lddNames(await sh("ldd", [extracted]));
-    assert.ok(libs.includes("libc.so.6"), `ldd: ${libs}`);
-    for (const lib of [...libs, ...lddNames(await sh("ldd", [bin]))]) {
-      assert.match(lib, LIBC_FAMILY, `unexpected library "${lib}"`);
-    }
-    assert.ok(!libs.some((l) => /libbpf|libelf|libz/.test(l)));
+    await withProcess(command, {}, async (running) => {
+      const environ = readProcFile(`/proc/${running.pid}/environ`).split("\0");
+      const fdPath = environ.find((e) => e.startsWith("EBPF_EXPORTER_EMBEDDED_LIBBPF="))
+        ?.split("=")[1];
+      assert.ok(fdPath?.startsWith("/proc/self/fd/"), `no embedded libbpf in ${environ}`);
+      const extracted = `${dir.path}/libbpf_bundle.so`;
+      await sh("cp", [fdPath!.replace("/proc/self/", `/proc/${running.pid}/`), extracted]);
+      const libs = lddNames(await sh("ldd", [extracted]));
+      assert.ok(libs.includes("libc.so.6"), `ldd: ${libs}`);
+      for (const lib of [...libs, ...lddNames(await sh("ldd", [bin]))]) {
+        assert.match(lib, LIBC_FAMILY, `unexpected library "${lib}"`);
+      }
+      assert.ok(!libs.some((l) => /libbpf|libelf|libz/.test(l)));
+    });
   } finally {
-    await running?.stop();
     dir.remove();
   }
 });
@@ -110,7 +93,6 @@ kernelTest(
   async () => {
     const bin = await buildBinary();
     const root = tempDir("ebpf-exporter-rootfs-");
-    let running;
     try {
       const libs = await libcFiles(bin);
       for (const lib of libs) {
@@ -126,10 +108,9 @@ kernelTest(
         `rootfs holds more than glibc:\n${inside.join("\n")}`,
       );
 
-      const port = freePort();
       const r = root.path;
       // A private mount namespace: the binds vanish with the process, whatever happens.
-      running = await startCommand([
+      const command = [
         "unshare",
         "-m",
         "--propagation",
@@ -138,15 +119,16 @@ kernelTest(
         "-c",
         `mount --bind /proc "${r}/proc" && mount --rbind /dev "${r}/dev" && ` +
         `mount --rbind /sys "${r}/sys" && exec env -i "$(command -v chroot)" "${r}" /ebpf_exporter ` +
-        `--config.names timers --web.listen-address=127.0.0.1:${port}`,
-      ], port);
-      await causeTimers();
-      const text = await scrape(`${running.url}/metrics`);
-      assert.ok(metricSum(text, TIMERS) > 0, `no ${TIMERS} samples:\n${text}`);
-      // The process that served really runs inside the chroot.
-      assert.equal((await sh("readlink", [`/proc/${running.pid}/root`])).trim(), r);
+        `--config.names timers --web.listen-address=127.0.0.1:0`,
+      ];
+      await withProcess(command, {}, async (running) => {
+        await causeTimers();
+        const text = await scrape(`${running.url}/metrics`);
+        assert.ok(metricSum(text, TIMERS) > 0, `no ${TIMERS} samples:\n${text}`);
+        // The process that served really runs inside the chroot.
+        assert.equal((await sh("readlink", [`/proc/${running.pid}/root`])).trim(), r);
+      });
     } finally {
-      await running?.stop();
       root.remove();
     }
   },

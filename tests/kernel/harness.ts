@@ -4,19 +4,16 @@
  */
 
 import { isReadable } from "../../ffi/libc.ts";
+import { permissionFlags } from "../../src/permissions.ts";
 import { type Feature, missing } from "./probes.ts";
+import { type Running, type StartOptions, withProcess } from "./process.ts";
+import { waitUntil } from "./wait.ts";
+
+export { type Running, startProcess, withProcess } from "./process.ts";
+export { TIMEOUT_SCALE, waitUntil } from "./wait.ts";
 
 const REQUIRED = Deno.env.get("EBPF_EXPORTER_REQUIRE_KERNEL") === "1";
 export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-/**
- * Multiplies every wait bound of the harness: the kernel matrix sets it when its guests run under
- * emulation (TCG), where the same work takes several times longer than on the host.
- */
-export const TIMEOUT_SCALE = Math.max(
-  1,
-  Number(Deno.env.get("EBPF_EXPORTER_TEST_TIMEOUT_SCALE") ?? "1") || 1,
-);
-
 function unavailableReason(): string | null {
   if (Deno.uid() !== 0) return "not running as root";
   if (!isReadable("/sys/kernel/btf/vmlinux")) return "no kernel BTF at /sys/kernel/btf/vmlinux";
@@ -70,11 +67,19 @@ export async function hasFeature(feature: Feature): Promise<boolean> {
   return gap === null;
 }
 
-/** Registers a test that needs real BPF: skipped loudly without it, failing when required. */
-export function kernelTest(name: string, fn: () => Promise<void> | void): void {
+/**
+ * Registers a test that needs real BPF: skipped loudly without it, failing when required.
+ * `opts.ignore` is why the test does not apply on this host (e.g. another architecture), or null.
+ */
+export function kernelTest(
+  name: string,
+  fn: () => Promise<void> | void,
+  opts: { ignore?: string | null } = {},
+): void {
   const file = callerFile();
-  if (reason !== null && !REQUIRED) {
-    console.error(`SKIP kernel test "${name}": ${reason}`);
+  const skip = opts.ignore ?? (REQUIRED ? null : reason);
+  if (skip !== null) {
+    console.error(`SKIP kernel test "${name}": ${skip}`);
     Deno.test({ name, ignore: true, fn });
     return;
   }
@@ -94,25 +99,29 @@ export function kernelTest(name: string, fn: () => Promise<void> | void): void {
   });
 }
 
-/** A running exporter child process. */
-export interface Running {
-  child: Deno.ChildProcess;
-  port: number;
-  url: string;
-  stderr(): string;
-  /** Sends a signal and waits for exit; returns the exit code. */
-  stop(signal?: Deno.Signal): Promise<number>;
-}
+const PERMS = permissionFlags("exporter");
 
-const PERMS = ["--allow-ffi", "--allow-net", "--allow-env", "--allow-read"];
+/** The command that runs the exporter from source with `args`, logging without timestamps. */
+function sourceCommand(args: string[]): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...PERMS,
+    `${ROOT}/main.ts`,
+    "--log.no-timestamps",
+    ...args,
+  ];
+}
 
 /** Runs the exporter to completion (for flag and bad-input tests). */
 export async function runExporter(
   args: string[],
   opts: { cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMS, `${ROOT}/main.ts`, "--log.no-timestamps", ...args],
+  const [cmd, ...rest] = sourceCommand(args);
+  const out = await new Deno.Command(cmd!, {
+    args: rest,
     stdout: "piped",
     stderr: "piped",
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -121,119 +130,16 @@ export async function runExporter(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** Starts the exporter on a free loopback port and waits until it listens. */
-export async function startExporter(
-  args: string[],
-  opts: { cwd?: string; timeoutMs?: number } = {},
-): Promise<Running> {
-  const timeoutMs = (opts.timeoutMs ?? 30000) * TIMEOUT_SCALE;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...PERMS,
-      `${ROOT}/main.ts`,
-      "--log.no-timestamps",
-      "--web.listen-address=127.0.0.1:0",
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "piped",
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-  }).spawn();
-  let log = "";
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      log += value;
-    }
-  })();
-  const deadline = Date.now() + timeoutMs;
-  let port = 0;
-  while (Date.now() < deadline) {
-    const m = /Listening on [^\s]*:(\d+)/.exec(log);
-    if (m) {
-      port = Number(m[1]);
-      break;
-    }
-    const status = await Promise.race([
-      child.status,
-      new Promise<null>((r) => setTimeout(() => r(null), 50)),
-    ]);
-    if (status !== null) {
-      await pump;
-      throw new Error(`exporter exited with ${status.code} before listening:\n${log}`);
-    }
-  }
-  if (port === 0) {
-    child.kill("SIGKILL");
-    await child.status;
-    throw new Error(`exporter did not listen within ${timeoutMs} ms:\n${log}`);
-  }
-  return {
-    child,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    stderr: () => log,
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
-      const status = await child.status;
-      await pump;
-      return status.code;
-    },
-  };
-}
-
 /**
- * Starts the exporter, runs `body` with it and always stops it. After a body that succeeded the
- * exporter must exit 0 on SIGTERM; a body that failed is rethrown with the exporter's log appended.
- * Assertions never run in a `finally`, so a stop failure cannot hide the body's own error.
+ * Starts the exporter from source, runs `body` with it and always stops it; see withRunning in
+ * process.ts for how failures and the exit code are reported.
  */
-export async function withExporter<T>(
+export function withExporter<T>(
   args: string[],
-  opts: { cwd?: string; timeoutMs?: number },
+  opts: StartOptions,
   body: (ex: Running) => Promise<T>,
 ): Promise<T> {
-  const ex = await startExporter(args, opts);
-  let result: T;
-  try {
-    result = await body(ex);
-  } catch (e) {
-    await stopWithin(ex);
-    throw withLog(e, ex.stderr());
-  }
-  const code = await stopWithin(ex);
-  if (code !== 0) {
-    throw new Error(`exporter exited ${code} after SIGTERM, expected 0:\n${ex.stderr()}`);
-  }
-  return result;
-}
-
-/** SIGTERM, then SIGKILL if the exporter has not exited after 10 s (scaled); returns the code. */
-async function stopWithin(ex: Running): Promise<number> {
-  const timer = setTimeout(() => {
-    try {
-      ex.child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  }, 10000 * TIMEOUT_SCALE);
-  try {
-    return await ex.stop("SIGTERM");
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The same error with the exporter log added to its message and stack. */
-function withLog(e: unknown, log: string): unknown {
-  const tail = `\n--- exporter log ---\n${log}--- end of exporter log ---`;
-  if (!(e instanceof Error)) return new Error(`${String(e)}${tail}`);
-  e.message += tail;
-  if (e.stack !== undefined) e.stack += tail;
-  return e;
+  return withProcess(sourceCommand(["--web.listen-address=127.0.0.1:0", ...args]), opts, body);
 }
 
 /**
@@ -295,26 +201,6 @@ export async function bpftool<T>(args: string[]): Promise<T> {
 /** Every BPF program loaded in the kernel right now. */
 export function loadedPrograms(): Promise<Array<{ id: number; name?: string }>> {
   return bpftool(["prog", "list"]);
-}
-
-/**
- * Polls `cond` every `intervalMs` until it returns true, failing with `what` after `timeoutMs`.
- * Use it instead of a fixed sleep wherever a test waits for something to happen.
- */
-export async function waitUntil(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<void> {
-  const timeoutMs = (opts.timeoutMs ?? 10000) * TIMEOUT_SCALE;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
-  }
 }
 
 /**

@@ -23,7 +23,7 @@ kernelTest("perf event array counters count records and reset after flush_interv
     if (!tracefs) {
       const text = await scrape(`${ex.url}/metrics`);
       assert.match(text, /^ebpf_exporter_ebpf_program_attached\{id="\d+"\} 0$/m);
-      assert.match(ex.stderr(), /Failed to attach program "[^"]+" \(tracepoint\/[^)]+\)[^\n]*: \S/);
+      assert.match(ex.log(), /Failed to attach program "[^"]+" \(tracepoint\/[^)]+\)[^\n]*: \S/);
       return;
     }
     await sh("python3", ["-c", `import os\nfor _ in range(${CALLS}): os.getppid()`]);

@@ -1,16 +1,17 @@
 /**
- * The launcher grants --allow-env for a fixed list; every variable the app reads must be on it,
- * or the binary would fail at the first read (it never prompts).
+ * The launcher grants --allow-env for the fixed list of deno.json's "exporter" permission set;
+ * every variable the app reads must be on it, or the binary would fail at the first read (it
+ * never prompts).
  */
 import assert from "node:assert/strict";
+import { launcherFlags } from "../../src/permissions.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
 function allowedEnv(): string[] {
-  const c = Deno.readTextFileSync(new URL("pack/launcher.c", ROOT));
-  const m = /#define ALLOWED_ENV\s*\\?((?:\s*"[^"]*"\s*\\?)+)/.exec(c);
-  assert.ok(m, "ALLOWED_ENV not found in pack/launcher.c");
-  return [...m[1]!.matchAll(/"([^"]*)"/g)].map((x) => x[1]).join("").split(",");
+  const flag = launcherFlags().find((f) => f.startsWith("--allow-env="));
+  assert.ok(flag, "the launcher's permissions grant no --allow-env list");
+  return flag.slice("--allow-env=".length).split(",");
 }
 
 function sourceFiles(dir: URL): URL[] {
@@ -41,4 +42,6 @@ Deno.test("the launcher never grants blanket permissions or a prompt", () => {
   const c = Deno.readTextFileSync(new URL("pack/launcher.c", ROOT));
   assert.match(c, /"--no-prompt"/);
   assert.doesNotMatch(c, /"(-A|--allow-all|--allow-write|--allow-run|--allow-env|--allow-read)"/);
+  // Only ffi and a list of variables; net and read are narrowed per run by the launcher itself.
+  assert.deepEqual(launcherFlags().map((f) => f.replace(/^--allow-|=.*$/g, "")), ["ffi", "env"]);
 });

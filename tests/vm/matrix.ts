@@ -13,6 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { permissionFlags } from "../../src/permissions.ts";
 import { type CaseResult, parseJunit } from "./junit.ts";
 import { type Column, renderMatrix, renderSupport, type Report } from "./report.ts";
 
@@ -25,8 +26,7 @@ const HOST_ONLY = new Set([
   "binary_test.ts",
   "binary_privileges_test.ts",
 ]);
-const PERMS =
-  "--allow-ffi --allow-net --allow-env --allow-read --allow-write --allow-run --allow-sys";
+const PERMS = permissionFlags("test").join(" ");
 
 function kernels(): string[] {
   return Deno.readTextFileSync(`${ROOT}/tests/vm/kernels.list`).split("\n")

@@ -105,7 +105,7 @@ export async function expectNotAttached(name: string, program: string): Promise<
       text,
     );
     assert.match(
-      ex.stderr(),
+      ex.log(),
       new RegExp(`Failed to attach program "${program}" \\([^)]*\\) for config "${name}": \\S`),
     );
   });

@@ -53,8 +53,8 @@ export async function expectAttachState(
       const failed = new RegExp(
         `Failed to attach program "${program}" \\([^)]*\\) for config "${example}": \\S`,
       );
-      if (attached) assert.doesNotMatch(ex.stderr(), failed);
-      else assert.match(ex.stderr(), failed);
+      if (attached) assert.doesNotMatch(ex.log(), failed);
+      else assert.match(ex.log(), failed);
     }
   });
   await waitProgramsGone(ids);

@@ -28,6 +28,10 @@ for _ in range(int(sys.argv[1])):
     libc.syscall(23, 0, None, None, None, tv)
 `;
 const SERIES = 'syscall="select"';
+/** The sleeper calls select(2) by its x86_64 number; elsewhere the tests do not apply. */
+const NOT_X86_64 = Deno.build.arch === "x86_64"
+  ? null
+  : `the sleeper makes raw syscall 23, which is select(2) on x86_64 only (not ${Deno.build.arch})`;
 
 function histogram(m: Map<string, number>, name: string, series: string) {
   const buckets: Array<[number, number]> = [];
@@ -44,7 +48,6 @@ function histogram(m: Map<string, number>, name: string, series: string) {
 }
 
 kernelTest("10 ms sleeps land above 8.192 ms and add at least 10 ms each to the sum", async () => {
-  if (Deno.build.arch !== "x86_64") return; // syscall number 23 is x86_64's select
   const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "syscalls"];
   await withExporter(args, {}, async (ex) => {
     const name = "ebpf_exporter_syscall_latency_seconds";
@@ -75,10 +78,9 @@ kernelTest("10 ms sleeps land above 8.192 ms and add at least 10 ms each to the 
     assert.ok(sum >= SLEEPS * (0.010 - 0.000001), `sum grew ${sum}`);
     assert.ok(sum < SLEEPS * 1, `sum grew ${sum}: more than a second per 10 ms sleep`);
   });
-});
+}, { ignore: NOT_X86_64 });
 
 kernelTest("a real Prometheus computes a quantile from the latency buckets", async () => {
-  if (Deno.build.arch !== "x86_64") return;
   const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "syscalls"];
   await withExporter(args, {}, async (ex) => {
     const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-prom-" });
@@ -132,4 +134,4 @@ kernelTest("a real Prometheus computes a quantile from the latency buckets", asy
       await Deno.remove(dir, { recursive: true });
     }
   });
-});
+}, { ignore: NOT_X86_64 });

@@ -1,0 +1,29 @@
+/** What the HTTP server answers with, built from the exporter. */
+
+import type { Flags } from "../cli.ts";
+import { CONTENT_TYPE_TEXT } from "../encode/text.ts";
+import type { Exporter } from "../exporter/exporter.ts";
+import { formatMapsJson, formatMapsText } from "../exporter/maps_dump.ts";
+import type { Routes } from "../server.ts";
+
+/** The metrics route, plus the raw /maps dump with --debug. */
+export function metricsRoutes(flags: Flags, exporter: Exporter): Routes {
+  return {
+    telemetryPath: flags.telemetryPath,
+    metrics: async () => ({
+      chunks: await exporter.scrapeText(),
+      contentType: CONTENT_TYPE_TEXT,
+    }),
+    ...(flags.debug ? { maps: (json: boolean) => dumpMaps(exporter, json) } : {}),
+  };
+}
+
+async function dumpMaps(
+  exporter: Exporter,
+  json: boolean,
+): Promise<{ body: string; contentType: string; status: number }> {
+  const maps = await exporter.dumpMaps();
+  return json
+    ? { body: formatMapsJson(maps), contentType: "application/json", status: 200 }
+    : { body: formatMapsText(maps), contentType: "text/plain; charset=utf-8", status: 200 };
+}

@@ -1,0 +1,135 @@
+/**
+ * The start-up phases of a serving run, in the order run.ts calls them. A phase that cannot go
+ * on throws StartupError carrying the log line; the run logs it and exits 1.
+ */
+
+import { openLibbpf, setLibbpfSink } from "../../ffi/libbpf.ts";
+import { isReadable } from "../../ffi/libc.ts";
+import type { Flags } from "../cli.ts";
+import type { Config } from "../config/types.ts";
+import { loadConfigs, parseConfigNames } from "../config/load.ts";
+import { applyKeep, CapabilityError, type KeepRequest, parseKeep } from "../capabilities.ts";
+import {
+  attachFailureHints,
+  gatherHostFacts,
+  type HostFacts,
+  loadFailureHints,
+  preflightWarnings,
+} from "../diagnose.ts";
+import { checkEmbeddedNames, configSource, type EmbeddedAssets } from "../embedded.ts";
+import { Exporter } from "../exporter/exporter.ts";
+import { systemHost } from "../host/system.ts";
+import { debug, log } from "../log.ts";
+
+/** A start-up phase failed; the message is the line to log before exiting 1. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/** Runs `fn`, turning any error into a StartupError with the line `describe` makes of it. */
+function phase<T>(fn: () => T, describe = (e: Error) => e.message): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new StartupError(describe(e as Error));
+  }
+}
+
+/** Parses --capabilities.keep before anything is loaded, so a typo costs no attach. */
+export function readKeep(flags: Flags): KeepRequest {
+  return phase(() => parseKeep(flags.capabilitiesKeep));
+}
+
+/** Configs to load and where their objects are read from. */
+export interface LoadedConfigs {
+  configs: Config[];
+  readObject: (path: string) => Uint8Array | null;
+}
+
+/** Reads and validates every named config (from --config.dir or the embedded examples). */
+export function loadConfigPhase(
+  flags: Flags,
+  assets: EmbeddedAssets | null,
+  defaultConfigDir: string,
+): LoadedConfigs {
+  return phase(() => {
+    const source = configSource(flags.configDir, assets, defaultConfigDir);
+    const names = parseConfigNames(flags.configNames);
+    if (source.embedded && assets !== null) checkEmbeddedNames(assets, names);
+    return { configs: loadConfigs(source.dir, names, source.fs), readObject: source.readObject };
+  }, (e) => `Error parsing configs: ${e.message}`);
+}
+
+/** Routes libbpf's own messages to the log and opens the library. */
+export function openLibbpfPhase(flags: Flags): void {
+  setLibbpfSink((level, msg) => {
+    if (level === "debug") debug(`libbpf [debug]: ${msg}`);
+    else log(`libbpf [${level}]: ${msg}`);
+  });
+  const lib = phase(() => openLibbpf(flags.libbpfPath ?? undefined));
+  log(`Using libbpf ${lib.version} (${lib.source}: ${lib.path})`);
+}
+
+/** Gathers what later hints need, logs warnings about the host, and checks --btf.path. */
+export function diagnoseHost(flags: Flags): HostFacts {
+  const facts = gatherHostFacts();
+  for (const warning of preflightWarnings(facts)) log(warning);
+  if (flags.btfPath !== null && !isReadable(flags.btfPath)) {
+    throw new StartupError(`Cannot use --btf.path: could not find BTF file "${flags.btfPath}"`);
+  }
+  return facts;
+}
+
+/** Builds the exporter (decoders only; nothing is loaded into the kernel yet). */
+export function createExporter(flags: Flags, loaded: LoadedConfigs): Exporter {
+  const host = systemHost();
+  if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
+  return phase(() =>
+    new Exporter(loaded.configs, {
+      host,
+      skipCacheSize: flags.configSkipCacheSize,
+      load: {
+        ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
+        readObject: loaded.readObject,
+        kernelAddresses: () => host.kallsyms(),
+      },
+    })
+  );
+}
+
+/** Loads and attaches every config; a fatal error carries the hints that may explain it. */
+export function attachPhase(exporter: Exporter, facts: HostFacts, flags: Flags): void {
+  phase(() => exporter.attachAll(), (e) => {
+    const hints = loadFailureHints(e.message, facts, flags.btfPath);
+    return hints.length > 0 ? `${e.message}; ${hints.join("; ")}` : e.message;
+  });
+  const attachHints = new Set<string>();
+  for (const loaded of exporter.loaded) {
+    for (const p of loaded.programs) {
+      if (p.error === null) continue;
+      for (const h of attachFailureHints(p.program.section, p.error, facts)) attachHints.add(h);
+    }
+  }
+  for (const h of attachHints) log(`Some programs did not attach: ${h}`);
+}
+
+/** With --config.strict, any program that did not attach fails the start. */
+export function checkStrict(flags: Flags, exporter: Exporter): void {
+  const missed = exporter.missedAttachments();
+  if (flags.configStrict && missed.length > 0) {
+    throw new StartupError(`Missed attachments (config:program): ${missed.join(", ")}`);
+  }
+}
+
+/** Opens the perf buffers and ring buffers that feed event-driven metrics. */
+export function startEventReaders(exporter: Exporter): void {
+  phase(() => exporter.startEventReaders());
+}
+
+/** Privileged setup (attach, perf buffers, fanotify) is over: keeps only what scrapes need. */
+export function dropCapabilities(keep: KeepRequest): void {
+  phase(
+    () => applyKeep(keep, log),
+    (e) => e instanceof CapabilityError ? e.message : `Cannot drop capabilities: ${e.message}`,
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The object a metric's interned label set is, on the scrape path: one object per decoded label
+ * tuple plays three roles with three owners, so that a scrape allocates nothing per series.
+ *
+ * - decode cache entry (`CachedLabels`, owned by the metric's DecodeCache): `labels`, `key`,
+ *   `interned`, `refs`;
+ * - aggregation sample (`PooledSample`, owned by the metric's Aggregator of the current pass):
+ *   `value`, `pass`;
+ * - writer memo (`SeriesMemo`, owned by the exporter's TextWriter): `rank`, `epoch`.
+ *
+ * Invariant: one LabelSet belongs to one metric of one exporter. Its cache, its aggregator and
+ * the writer that ranks it all belong to that exporter, so no other instance reads or writes its
+ * fields; each owner writes only its own fields.
+ */
+
+import type { CachedLabels, CachedLabelsFactory } from "../decoders/cache.ts";
+import type { Epoch, SeriesMemo } from "../encode/model.ts";
+import type { PooledSample } from "./aggregate.ts";
+
+/** A decoded label tuple that is also its own sample and its own series memo. */
+export class LabelSet implements CachedLabels, PooledSample, SeriesMemo {
+  readonly labels: string[];
+  readonly key: string;
+  readonly interned: boolean;
+  refs = 0;
+  value = 0;
+  pass: object | null = null;
+  /** The set is its own series memo. */
+  readonly memo: SeriesMemo;
+  rank = -1;
+  epoch: Epoch | null = null;
+
+  constructor(labels: string[], key: string, interned: boolean) {
+    this.labels = labels;
+    this.key = key;
+    this.interned = interned;
+    this.memo = this;
+  }
+}
+
+/** The decode cache factory for metrics on the scrape path. */
+export const makeLabelSet: CachedLabelsFactory<LabelSet> = (labels, key, interned) =>
+  new LabelSet(labels, key, interned);
