@@ -6,7 +6,7 @@
 import type { BpfMap, ReadMode } from "../ffi/libbpf.ts";
 import { loadConfigs } from "../src/config/load.ts";
 import { Exporter } from "../src/exporter/exporter.ts";
-import { findCgroup2Root, hostDecoderContext } from "../src/exporter/host.ts";
+import { systemHost } from "../src/host/system.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 const utf8 = new TextDecoder();
@@ -24,10 +24,8 @@ export class InProcessExporter {
   /** Loads `<configDir>/<name>.yaml` and finds the map of its first metric. */
   static open(configDir: string, name: string, metric: string): InProcessExporter {
     const configs = loadConfigs(configDir, [name]);
-    const cgroupRoot = findCgroup2Root();
     const exporter = new Exporter(configs, {
-      ctx: { ...hostDecoderContext(), cgroupRoot },
-      cgroupRoot,
+      host: systemHost(),
       skipCacheSize: 0,
       load: {},
     });

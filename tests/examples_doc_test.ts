@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DECODER_NAMES } from "../src/decoders/names.ts";
+import { DECODER_NAMES } from "../src/config/decoder_names.ts";
 import { exampleNames, examplesTable } from "./examples_table.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;

@@ -8,7 +8,7 @@
 import type { Flags } from "../cli.ts";
 import type { Config } from "../config/types.ts";
 import type { EmbeddedAssets } from "../embedded.ts";
-import { hostDecoderContext } from "../exporter/host.ts";
+import { systemHost } from "../host/system.ts";
 import { configKeyDecoders } from "../exporter/keys.ts";
 import { type LoadOptions, openValidated } from "../exporter/loader.ts";
 import { log } from "../log.ts";
@@ -35,7 +35,7 @@ export function checkConfigs(
 // Decoders first, as the exporter builds them before it opens any object.
 function checkConfig(config: Config, opts: LoadOptions, skipCacheSize: number): void {
   phase(() => {
-    configKeyDecoders(config, hostDecoderContext(), skipCacheSize);
+    configKeyDecoders(config, systemHost(), skipCacheSize);
     openValidated(config, opts).object.close();
   });
 }

@@ -4,7 +4,7 @@
  */
 
 import { openLibbpf, setLibbpfSink } from "../../ffi/libbpf.ts";
-import { isReadable, readFileViaLibc } from "../../ffi/libc.ts";
+import { isReadable } from "../../ffi/libc.ts";
 import type { Flags } from "../cli.ts";
 import type { Config } from "../config/types.ts";
 import { loadConfigs, parseConfigNames } from "../config/load.ts";
@@ -18,8 +18,7 @@ import {
 } from "../diagnose.ts";
 import { checkEmbeddedNames, configSource, type EmbeddedAssets } from "../embedded.ts";
 import { Exporter } from "../exporter/exporter.ts";
-import { findCgroup2Root, hostDecoderContext } from "../exporter/host.ts";
-import { parseKallsymsAddresses } from "../exporter/kaddrs.ts";
+import { systemHost } from "../host/system.ts";
 import { debug, log } from "../log.ts";
 
 /** A start-up phase failed; the message is the line to log before exiting 1. */
@@ -83,22 +82,16 @@ export function diagnoseHost(flags: Flags): HostFacts {
 
 /** Builds the exporter (decoders only; nothing is loaded into the kernel yet). */
 export function createExporter(flags: Flags, loaded: LoadedConfigs): Exporter {
-  const ctx = hostDecoderContext();
-  const cgroupRoot = findCgroup2Root();
-  let kallsyms: Map<string, bigint> | null = null;
+  const host = systemHost();
   if (flags.debug) log("Debug enabled, exporting raw maps on /maps");
   return phase(() =>
     new Exporter(loaded.configs, {
-      ctx: { ...ctx, cgroupRoot },
-      cgroupRoot,
+      host,
       skipCacheSize: flags.configSkipCacheSize,
       load: {
         ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
         readObject: loaded.readObject,
-        kernelAddresses: () =>
-          kallsyms ??= parseKallsymsAddresses(
-            new TextDecoder().decode(readFileViaLibc("/proc/kallsyms")),
-          ),
+        kernelAddresses: () => host.kallsyms(),
       },
     })
   );

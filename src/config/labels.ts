@@ -1,8 +1,8 @@
 /** Label and decoder entries (`labels: [...]`, `decoders: [...]`) of metrics and spans. */
 
 import type { DecoderConfig, LabelConfig } from "./types.ts";
-import { DECODER_NAMES } from "../decoders/names.ts";
-import { compileRe2 } from "../decoders/re2.ts";
+import { DECODER_NAMES } from "./decoder_names.ts";
+import { compileRe2 } from "../re2.ts";
 import type { Field, NodeReader } from "./reader.ts";
 import { labelNameProblem } from "./names.ts";
 

@@ -6,18 +6,12 @@
 
 import type { DecoderFactory } from "./types.ts";
 import { DecodeError } from "./types.ts";
-import { configError } from "./config_error.ts";
-import { KALLSYMS_PATH, kallsymsFor } from "./kallsyms.ts";
+import { kallsymsFor } from "./kernel_symbols.ts";
 import { utf8 } from "./text.ts";
 
 /** Builds the `kstack` decoder; reads kallsyms at load time (no config keys). */
-export const kstackDecoder: DecoderFactory = (conf, ctx) => {
-  let syms;
-  try {
-    syms = kallsymsFor(ctx);
-  } catch {
-    throw configError(conf, `cannot read "${KALLSYMS_PATH}"`);
-  }
+export const kstackDecoder: DecoderFactory = (conf, host) => {
+  const syms = kallsymsFor(conf, host);
   return {
     decode(input, state) {
       if (input.length % 8 !== 0) {

@@ -1,25 +1,25 @@
 /**
- * Splits a raw map key (or event record) into label values: each label takes `size` bytes,
- * then `padding` bytes are skipped; the label's decoder chain runs in order (the output bytes
- * of one are the input of the next) and the final bytes are the label value as UTF-8.
- *
- * The two special key rules of spec 3.5 depend on the map type, which only the caller knows,
- * so they are options:
- * 1. No labels and a key of exactly four zero bytes → an empty label set (always on).
- * 2. `perCpu`: a per-CPU map whose only label is `cpu` and whose key starts with four zero
- *    bytes → those four bytes are dropped, leaving the u16 CPU index the caller appended.
+ * Splits a row key (a map key, with the CPU index the exporter appended, or an event record)
+ * into label values: each label's bytes sit where the caller's layout says (see the exporter's
+ * KeyLayout, which owns sizes, padding and the per-CPU rules); the label's decoder chain runs in
+ * order (the output bytes of one are the input of the next) and the final bytes are the label
+ * value as UTF-8. A metric without labels reads a one-slot array, so its only key is four zero
+ * bytes, which decodes to an empty label set.
  */
 
 import type { LabelConfig } from "../config/types.ts";
-import type { Decoder, DecoderContext, DecodeState } from "./types.ts";
+import type { Host } from "../host/host.ts";
+import type { Decoder, DecodeState } from "./types.ts";
 import { DecodeError, DecoderConfigError } from "./types.ts";
 import { describePos } from "./config_error.ts";
 import { createDecoder } from "./registry.ts";
 
-/** What the caller knows about the map the keys come from. */
-export interface LabelSetOptions {
-  /** The map is a per-CPU type (PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH). */
-  perCpu?: boolean;
+/** Where each label's bytes sit in a row key (the exporter's KeyLayout is one). */
+export interface LabelOffsets {
+  /** Offset of each label's first byte, in label order. */
+  readonly offsets: readonly number[];
+  /** Bytes a row key must have. */
+  readonly rowKeySize: number;
 }
 
 /** Anything that turns a raw key into label values (`null` = skip), for the cache to wrap. */
@@ -30,8 +30,8 @@ export interface LabelSetDecoding {
 
 interface Label {
   name: string;
+  offset: number;
   size: number;
-  padding: number;
   chain: Decoder[];
 }
 
@@ -41,14 +41,13 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 export class LabelSetDecoder implements LabelSetDecoding {
   /** Label names in key order. */
   readonly names: string[];
-  /** Bytes a key must have: the sum of every label's size and padding. */
+  /** Bytes a row key must have. */
   readonly keySize: number;
   #labels: Label[];
-  #cpuOnly: boolean;
 
   /** Builds every decoder now; bad sizes or decoder configs throw `DecoderConfigError`. */
-  constructor(labels: LabelConfig[], ctx: DecoderContext, opts: LabelSetOptions = {}) {
-    this.#labels = labels.map((l) => {
+  constructor(labels: LabelConfig[], host: Host, layout: LabelOffsets) {
+    this.#labels = labels.map((l, i) => {
       const where = `label "${l.name}" at ${describePos(l.pos)}`;
       if (!Number.isInteger(l.size) || l.size <= 0) {
         throw new DecoderConfigError(`Cannot use ${where}: size is zero or not set`);
@@ -61,14 +60,13 @@ export class LabelSetDecoder implements LabelSetDecoding {
       }
       return {
         name: l.name,
+        offset: layout.offsets[i]!,
         size: l.size,
-        padding: l.padding,
-        chain: l.decoders.map((d) => createDecoder(d, ctx)),
+        chain: l.decoders.map((d) => createDecoder(d, host)),
       };
     });
     this.names = labels.map((l) => l.name);
-    this.keySize = this.#labels.reduce((n, l) => n + l.size + l.padding, 0);
-    this.#cpuOnly = opts.perCpu === true && labels.length === 1 && labels[0]!.name === "cpu";
+    this.keySize = layout.rowKeySize;
   }
 
   /**
@@ -78,18 +76,14 @@ export class LabelSetDecoder implements LabelSetDecoding {
    */
   decode(key: Uint8Array, state?: DecodeState): string[] | null {
     if (this.#labels.length === 0 && key.length === 4 && isZero(key, 4)) return [];
-    let raw = key;
-    if (this.#cpuOnly && raw.length >= 4 && isZero(raw, 4)) raw = raw.subarray(4);
-    if (raw.length !== this.keySize) {
+    if (key.length !== this.keySize) {
       throw new DecodeError(
-        `Cannot decode key: labels need ${this.keySize} bytes, key has ${raw.length}`,
+        `Cannot decode key: labels need ${this.keySize} bytes, key has ${key.length}`,
       );
     }
     const values: string[] = [];
-    let off = 0;
     for (const label of this.#labels) {
-      let bytes: Uint8Array | null = raw.subarray(off, off + label.size);
-      off += label.size + label.padding;
+      let bytes: Uint8Array | null = key.subarray(label.offset, label.offset + label.size);
       for (const decoder of label.chain) {
         try {
           bytes = decoder.decode(bytes, state);

@@ -8,8 +8,8 @@ import type { DecoderFactory } from "./types.ts";
 import { hexKey, pciDecoder } from "./pci_ids.ts";
 
 /** Builds the `pci_device` decoder (no config keys). */
-export const pciDeviceDecoder: DecoderFactory = (_conf, ctx) =>
-  pciDecoder("pci_device", ctx, (db, n) => {
+export const pciDeviceDecoder: DecoderFactory = (_conf, host) =>
+  pciDecoder("pci_device", host, (db, n) => {
     const key = hexKey(n, 8);
     return db.devices.get(key) ?? `unknown pci device: 0x${key}`;
   });

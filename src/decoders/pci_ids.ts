@@ -1,12 +1,12 @@
 /**
- * The pci.ids database shared by the four `pci_*` decoders: parsed once per context from the
+ * The pci.ids database shared by the four `pci_*` decoders: parsed once per Host from the
  * first readable of /usr/share/misc/pci.ids and /usr/share/hwdata/pci.ids. Without one every
  * PCI decoder answers `missing pci.ids db`.
  */
 
-import type { Decoder, DecoderContext } from "./types.ts";
+import type { Host } from "../host/host.ts";
+import type { Decoder } from "./types.ts";
 import { parseDecimal } from "./numeric.ts";
-import { shared } from "./shared.ts";
 import { lenientText, utf8 } from "./text.ts";
 
 /** Where pci.ids is looked for, in order. */
@@ -67,11 +67,11 @@ export function parsePciIds(text: string): PciDb {
   return db;
 }
 
-/** The pci.ids database of `ctx`, or `null` when none is readable (looked up once). */
-export function pciDbFor(ctx: DecoderContext): PciDb | null {
-  return shared(ctx, "pci.ids", () => {
+/** The pci.ids database of `host`, or `null` when none is readable (looked up once). */
+export function pciDbFor(host: Host): PciDb | null {
+  return host.derived("pci.ids", () => {
     for (const path of PCI_IDS_PATHS) {
-      const raw = ctx.readFile(path);
+      const raw = host.readFile(path);
       if (raw !== null) return parsePciIds(lenientText(raw));
     }
     return null;
@@ -86,10 +86,10 @@ export function hexKey(n: bigint, width: number): string {
 /** A PCI decoder: parses the decimal input and answers `lookup(db, n)`, or the missing-db text. */
 export function pciDecoder(
   name: string,
-  ctx: DecoderContext,
+  host: Host,
   lookup: (db: PciDb, n: bigint) => string,
 ): Decoder {
-  const db = pciDbFor(ctx);
+  const db = pciDbFor(host);
   const missing = utf8(MISSING_PCI_IDS);
   return {
     decode(input) {

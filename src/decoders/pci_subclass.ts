@@ -7,8 +7,8 @@ import type { DecoderFactory } from "./types.ts";
 import { hexKey, pciDecoder } from "./pci_ids.ts";
 
 /** Builds the `pci_subclass` decoder (no config keys). */
-export const pciSubclassDecoder: DecoderFactory = (_conf, ctx) =>
-  pciDecoder("pci_subclass", ctx, (db, n) => {
+export const pciSubclassDecoder: DecoderFactory = (_conf, host) =>
+  pciDecoder("pci_subclass", host, (db, n) => {
     const classKey = hexKey(n >> 8n, 2);
     const cls = db.classes.get(classKey);
     if (cls === undefined) return `unknown pci class: 0x${classKey}`;

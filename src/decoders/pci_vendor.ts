@@ -11,8 +11,8 @@ import type { DecoderFactory } from "./types.ts";
 import { hexKey, pciDecoder } from "./pci_ids.ts";
 
 /** Builds the `pci_vendor` decoder (no config keys). */
-export const pciVendorDecoder: DecoderFactory = (_conf, ctx) =>
-  pciDecoder("pci_vendor", ctx, (db, n) => {
+export const pciVendorDecoder: DecoderFactory = (_conf, host) =>
+  pciDecoder("pci_vendor", host, (db, n) => {
     const key = hexKey(n, 4);
     return db.vendors.get(key) ?? `unknown pci vendor: 0x${key}`;
   });

@@ -11,7 +11,7 @@
 
 import type { DecoderFactory } from "./types.ts";
 import { configError } from "./config_error.ts";
-import { compileRe2, groupCount } from "./re2.ts";
+import { compileRe2, groupCount } from "../re2.ts";
 import { lenientText, utf8 } from "./text.ts";
 
 interface Pattern {

@@ -1,8 +1,9 @@
 /** Decoder name → factory, and the one entry point that builds a configured decoder. */
 
 import type { DecoderConfig } from "../config/types.ts";
-import type { Decoder, DecoderContext, DecoderFactory } from "./types.ts";
-import type { DecoderName } from "./names.ts";
+import type { Host } from "../host/host.ts";
+import type { Decoder, DecoderFactory } from "./types.ts";
+import type { DecoderName } from "../config/decoder_names.ts";
 import { describePos } from "./config_error.ts";
 import { DecoderConfigError } from "./types.ts";
 import { cgroupDecoder } from "./cgroup.ts";
@@ -47,12 +48,12 @@ export const DECODER_FACTORIES: Readonly<Record<DecoderName, DecoderFactory>> = 
 };
 
 /** Builds the decoder `conf` names; an unknown name or bad config throws `DecoderConfigError`. */
-export function createDecoder(conf: DecoderConfig, ctx: DecoderContext): Decoder {
+export function createDecoder(conf: DecoderConfig, host: Host): Decoder {
   const factory = Object.hasOwn(DECODER_FACTORIES, conf.name)
     ? DECODER_FACTORIES[conf.name as DecoderName]
     : undefined;
   if (factory === undefined) {
     throw new DecoderConfigError(`Unknown decoder "${conf.name}" at ${describePos(conf.pos)}`);
   }
-  return factory(conf, ctx);
+  return factory(conf, host);
 }

@@ -1,17 +1,13 @@
 /** Byte/string conversions shared by the decoders. */
 
 const encoder = new TextEncoder();
-const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Text of UTF-8 bytes, with U+FFFD for invalid sequences (for matching and messages). */
-export function lenientText(bytes: Uint8Array): string {
-  return lenient.decode(bytes);
-}
+export { lenientText } from "../host/text.ts";
 
 /**
  * One char per byte (latin1): a cheap, exact string form of raw bytes for use as a Map key or

@@ -1,6 +1,7 @@
 /** The decoder contract: raw label bytes in, label bytes out, `null` to skip the whole row. */
 
 import type { DecoderConfig } from "../config/types.ts";
+import type { Host } from "../host/host.ts";
 
 /**
  * Per-decode side channel. A decoder sets `transient` when its output is a miss that may
@@ -17,25 +18,11 @@ export interface Decoder {
   decode(input: Uint8Array, state?: DecodeState): Uint8Array | null;
 }
 
-/** Host services decoders may need; injected so decoders stay pure and testable. */
-export interface DecoderContext {
-  /** Reads a whole file (through libc for /proc and /sys); `null` when it cannot be read. */
-  readFile(path: string): Uint8Array | null;
-  /** Lists a directory's subdirectories as [name, inode] pairs; `null` when unreadable. */
-  readDirInodes?(path: string): Array<[string, bigint]> | null;
-  /** Mount point of the cgroup v2 hierarchy; defaults to `/sys/fs/cgroup`. */
-  cgroupRoot?: string;
-  /**
-   * Every network interface as [ifindex, name]. Without it `ifname` reads `/proc/net/dev` for
-   * names and `/sys/class/net/<name>/ifindex` for indexes through `readFile`.
-   */
-  interfaces?(): Array<[number, string]>;
-  /** Monotonic milliseconds, used to rate-limit re-reads; defaults to `performance.now()`. */
-  now?(): number;
-}
-
-/** Builds a decoder from its config, throwing a `DecoderConfigError` when the config is unusable. */
-export type DecoderFactory = (conf: DecoderConfig, ctx: DecoderContext) => Decoder;
+/**
+ * Builds a decoder from its config and the host whose tables it reads, throwing a
+ * `DecoderConfigError` when the config is unusable.
+ */
+export type DecoderFactory = (conf: DecoderConfig, host: Host) => Decoder;
 
 /** Thrown at load time when a decoder's own config is invalid. */
 export class DecoderConfigError extends Error {

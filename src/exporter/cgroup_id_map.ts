@@ -7,43 +7,22 @@
 
 import type { BpfMap } from "../../ffi/libbpf.ts";
 import { MapType } from "../../ffi/libbpf.ts";
-import { closeFd, DirectoryChangeWatch, openDirectory, readDirViaLibc } from "../../ffi/libc.ts";
+import { closeFd, DirectoryChangeWatch, openDirectory } from "../../ffi/libc.ts";
 import type { CgroupIdMapConfig } from "../config/types.ts";
-
-/** Every cgroup directory under root as path → id (the directory's inode). */
-export function walkCgroups(root: string, list = readDirViaLibc): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    let entries;
-    try {
-      entries = list(dir);
-    } catch {
-      continue; // removed while walking
-    }
-    for (const e of entries) {
-      if (!e.isDirectory) continue;
-      const path = `${dir}/${e.name}`;
-      out.set(path, e.inode);
-      stack.push(path);
-    }
-  }
-  return out;
-}
+import type { Host } from "../host/host.ts";
 
 /** Mirrors matching cgroups into one map. */
 export class CgroupIdMap {
   #map: BpfMap;
   #conf: CgroupIdMapConfig;
-  #root: string;
+  #host: Host;
   #patterns: RegExp[];
   #present = new Map<string, bigint>(); // path → id currently in the map
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #watch: DirectoryChangeWatch | null = null;
 
   /** Checks the map's layout; throws naming expected and actual sizes. */
-  constructor(map: BpfMap, conf: CgroupIdMapConfig, root: string) {
+  constructor(map: BpfMap, conf: CgroupIdMapConfig, host: Host) {
     const wantKey = conf.type === "hash" ? 8 : 4;
     const wantType = conf.type === "hash" ? null : MapType.CGRP_STORAGE;
     if (map.keySize !== wantKey || map.valueSize !== 8) {
@@ -59,13 +38,13 @@ export class CgroupIdMap {
     }
     this.#map = map;
     this.#conf = conf;
-    this.#root = root;
+    this.#host = host;
     this.#patterns = conf.regexps.map((r) => new RegExp(r));
   }
 
   /** Applies the current tree to the map once. */
   sync(): void {
-    const now = walkCgroups(this.#root);
+    const now = this.#host.cgroupTree();
     const one = new Uint8Array(8);
     one[0] = 1;
     for (const [path, id] of now) {
@@ -103,7 +82,7 @@ export class CgroupIdMap {
 
   /** Syncs now, then on changes (fanotify) or every 500 ms; returns how it keeps in sync. */
   start(): string {
-    const { watch, reason } = DirectoryChangeWatch.open(this.#root);
+    const { watch, reason } = DirectoryChangeWatch.open(this.#host.cgroupRoot);
     this.#watch = watch;
     this.sync();
     if (watch !== null) {

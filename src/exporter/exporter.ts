@@ -8,13 +8,14 @@
 import { possibleCpus } from "../../ffi/libbpf.ts";
 import { firePostAttachMark } from "../../ffi/libc.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
-import type { DecoderContext } from "../decoders/types.ts";
+import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
 import { debug, log } from "../log.ts";
 import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
-import { forEachRow, type RowShape } from "./rows.ts";
+import { forEachRow } from "./rows.ts";
+import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
 import { foldHistogram } from "./histogram.ts";
 import { builtinFamilies } from "./builtins.ts";
@@ -69,9 +70,8 @@ export class Slicer {
 
 /** Exporter-wide options. */
 export interface ExporterOptions {
-  ctx: DecoderContext;
-  /** Mount point of the cgroup v2 hierarchy (for cgroup_id_map). */
-  cgroupRoot: string;
+  /** The host's tables, for decoders and cgroup_id_map (kaddrs get them through `load`). */
+  host: Host;
   skipCacheSize: number;
   load: LoadOptions;
 }
@@ -81,7 +81,7 @@ interface MetricReader {
   kind: "counter" | "histogram";
   conf: CounterConfig | HistogramConfig;
   map: MapSource;
-  shape: RowShape;
+  layout: KeyLayout;
   keys: KeyDecoder;
 }
 
@@ -108,7 +108,7 @@ export class Exporter {
     this.#opts = opts;
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
-      for (const [metric, keys] of configKeyDecoders(c, opts.ctx, opts.skipCacheSize)) {
+      for (const [metric, keys] of configKeyDecoders(c, opts.host, opts.skipCacheSize)) {
         this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
@@ -168,19 +168,12 @@ export class Exporter {
     const add = (kind: "counter" | "histogram", conf: CounterConfig | HistogramConfig) => {
       const map = maps.get(conf.name);
       if (map === undefined) return;
-      const last = conf.labels[conf.labels.length - 1];
-      const cpuLabel = map.perCpu && last?.name === "cpu";
-      const shape: RowShape = {
-        keySize: map.keySize,
-        perCpu: map.perCpu,
-        cpuLabel,
-        cpuOnly: cpuLabel && conf.labels.length === 1,
-      };
+      const layout = keyLayout(conf.labels, map.perCpu);
       const keys = this.#keyDecoder(name, conf.name);
       // A map can hold maxEntries keys (times the CPUs when each CPU is a series): cache that
       // many, or its excess keys would be decoded afresh on every scrape.
-      keys.reserve(map.maxEntries * (cpuLabel ? possibleCpus() : 1));
-      this.#readers.push({ config: name, kind, conf, map, shape, keys });
+      keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
+      this.#readers.push({ config: name, kind, conf, map, layout, keys });
     };
     for (const c of config.counters) if (!c.perf_event_array) add("counter", c);
     for (const h of config.histograms) add("histogram", h);
@@ -216,7 +209,7 @@ export class Exporter {
           `Cannot start config "${loaded.config.name}": cgroup_id_map "${conf.name}" not found`,
         );
       }
-      const c = new CgroupIdMap(map, conf, this.#opts.cgroupRoot);
+      const c = new CgroupIdMap(map, conf, this.#opts.host);
       const how = c.start();
       log(`Keeping cgroup_id_map "${conf.name}" of config "${loaded.config.name}" in sync: ${how}`);
       this.#cgroupMaps.push(c);
@@ -326,7 +319,7 @@ export class Exporter {
       if (set !== null) agg.addSet(set, value);
     };
     for (let i = 0; i < entries.count; i += ROWS_PER_SLICE) {
-      forEachRow(entries, r.shape, sink, i, i + ROWS_PER_SLICE);
+      forEachRow(entries, r.layout, sink, i, i + ROWS_PER_SLICE);
       await slicer.maybeYield();
     }
     const labelNames = r.conf.labels.map((l) => l.name);
@@ -364,7 +357,7 @@ export class Exporter {
       const rows: DumpRow[] = [];
       let error: string | null = null;
       try {
-        forEachRow(r.map.readAll(), r.shape, (buf, offset, length, value) => {
+        forEachRow(r.map.readAll(), r.layout, (buf, offset, length, value) => {
           const key = buf.slice(offset, offset + length);
           let labels: string[] | null;
           try {

@@ -5,23 +5,22 @@
 
 import type { BpfObject } from "../../ffi/libbpf.ts";
 
-/** Symbol → address from /proc/kallsyms text (exact names; module symbols keep their suffix). */
-export function parseKallsymsAddresses(text: string): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const line of text.split("\n")) {
-    const fields = line.split(" ");
-    if (fields.length !== 3) continue;
-    const addr = /^[0-9a-fA-F]+$/.test(fields[0]!) ? BigInt("0x" + fields[0]) : null;
-    if (addr !== null) out.set(fields[2]!, addr);
-  }
-  return out;
+/** Kernel symbol addresses by exact name (the host's Kallsyms is one). */
+export interface SymbolAddresses {
+  /** The address of the symbol named exactly `name`, or `null`. */
+  addressOf(name: string): bigint | null;
+  /** Every address is hidden from this process (kptr_restrict). */
+  readonly hidden: boolean;
 }
+
+/** No symbols at all: every kaddr is missing. */
+export const NO_SYMBOLS: SymbolAddresses = { addressOf: () => null, hidden: false };
 
 /** Sets every `kaddr_<symbol>` in the object's .rodata; throws naming the symbol on a miss. */
 export function applyKaddrs(
   object: BpfObject,
   symbols: string[],
-  addresses: Map<string, bigint>,
+  addresses: SymbolAddresses,
 ): void {
   const rodata = object.maps().find((m) => m.name.endsWith(".rodata"));
   const initial = rodata?.initialValue() ?? null;
@@ -30,8 +29,8 @@ export function applyKaddrs(
   }
   const view = new DataView(initial.buffer, initial.byteOffset, initial.byteLength);
   for (const sym of symbols) {
-    const addr = addresses.get(sym);
-    if (addr === undefined) throw new Error(`kaddr symbol "${sym}" not found in /proc/kallsyms`);
+    const addr = addresses.addressOf(sym);
+    if (addr === null) throw new Error(missing(sym, addresses.hidden));
     const v = object.globalVariable(".rodata", `kaddr_${sym}`);
     if (v === null || v.size !== 8) {
       throw new Error(
@@ -41,4 +40,11 @@ export function applyKaddrs(
     view.setBigUint64(v.offset, addr, true);
   }
   rodata.setInitialValue(initial);
+}
+
+function missing(sym: string, hidden: boolean): string {
+  return hidden
+    ? `kaddr symbol "${sym}" has no address: /proc/kallsyms hides addresses from this ` +
+      `process (kernel.kptr_restrict; the exporter needs CAP_SYSLOG)`
+    : `kaddr symbol "${sym}" not found in /proc/kallsyms`;
 }

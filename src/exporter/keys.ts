@@ -3,7 +3,8 @@
 import type { Config, LabelConfig } from "../config/types.ts";
 import { DecodeCache } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
-import type { DecoderContext } from "../decoders/types.ts";
+import type { Host } from "../host/host.ts";
+import { rowKeyLayout } from "../spec/key_layout.ts";
 import { type LabelSet, makeLabelSet } from "./series.ts";
 
 /** Decodes raw keys of one metric into label sets, caching what is stable. */
@@ -12,10 +13,11 @@ export type KeyDecoder = DecodeCache<LabelSet>;
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
   labels: LabelConfig[],
-  ctx: DecoderContext,
+  host: Host,
   skipCacheSize: number,
 ): KeyDecoder {
-  return new DecodeCache(new LabelSetDecoder(labels, ctx), { skipCacheSize }, makeLabelSet);
+  const set = new LabelSetDecoder(labels, host, rowKeyLayout(labels));
+  return new DecodeCache(set, { skipCacheSize }, makeLabelSet);
 }
 
 /**
@@ -24,13 +26,13 @@ export function keyDecoder(
  */
 export function configKeyDecoders(
   config: Config,
-  ctx: DecoderContext,
+  host: Host,
   skipCacheSize: number,
 ): Map<string, KeyDecoder> {
   const out = new Map<string, KeyDecoder>();
   for (const m of [...config.counters, ...config.histograms]) {
     try {
-      out.set(m.name, keyDecoder(m.labels, ctx, skipCacheSize));
+      out.set(m.name, keyDecoder(m.labels, host, skipCacheSize));
     } catch (e) {
       throw new Error(`Cannot use config "${config.name}": ${(e as Error).message}`, { cause: e });
     }

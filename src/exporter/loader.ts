@@ -5,12 +5,10 @@
 
 import { type BpfLink, type BpfMap, BpfObject, type BpfProgram } from "../../ffi/libbpf.ts";
 import { attachProgram } from "./attach.ts";
-import { applyKaddrs } from "./kaddrs.ts";
+import { applyKaddrs, NO_SYMBOLS, type SymbolAddresses } from "./kaddrs.ts";
 import type { Config } from "../config/types.ts";
 import { type ObjectSpec, objectSpec } from "../spec/object_spec.ts";
 import { validateConfig, type ValidatedMaps } from "../spec/validate.ts";
-
-export { expectedKeySize } from "../spec/key_size.ts";
 
 /** One program of a loaded config with its attach outcome. */
 export interface AttachedProgram {
@@ -35,8 +33,8 @@ export interface LoadedConfig {
 /** Options that apply to every config. */
 export interface LoadOptions {
   btfPath?: string;
-  /** Kernel symbol addresses for `kaddrs` (read once, on first use). */
-  kernelAddresses?: () => Map<string, bigint>;
+  /** Kernel symbol addresses for `kaddrs` (the host's kallsyms, read on first use). */
+  kernelAddresses?: () => SymbolAddresses;
   /** Reads an object's bytes when it is not on disk (embedded examples). */
   readObject?: (path: string) => Uint8Array | null;
 }
@@ -80,7 +78,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
   try {
     try {
       if (config.kaddrs.length > 0) {
-        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? new Map());
+        applyKaddrs(object, config.kaddrs, opts.kernelAddresses?.() ?? NO_SYMBOLS);
       }
       object.load();
     } catch (e) {

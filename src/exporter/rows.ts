@@ -1,19 +1,11 @@
 /**
- * Turns one map read into (raw key, value) rows following spec 3.5: per-CPU slots are summed
- * per key, or split by an appended u16 CPU index when the metric's last label is `cpu`.
+ * Turns one map read into (row key, value) rows following the metric's KeyLayout: per-CPU
+ * slots are summed per key, or split by an appended u16 CPU index when the layout has a cpu
+ * label.
  */
 
 import type { MapEntries } from "../../ffi/libbpf.ts";
-
-/** How a metric's keys relate to its map. */
-export interface RowShape {
-  keySize: number;
-  perCpu: boolean;
-  /** The last label is `cpu` on a per-CPU map: append the CPU index to each key. */
-  cpuLabel: boolean;
-  /** A lone `cpu` label: the 4-byte map key is replaced by the CPU index. */
-  cpuOnly: boolean;
-}
+import type { KeyLayout } from "../spec/key_layout.ts";
 
 /**
  * Receives rows: the key is `length` bytes of `buf` from `offset`, valid only during the call.
@@ -24,20 +16,20 @@ export type RowSink = (buf: Uint8Array, offset: number, length: number, value: n
 /** Calls sink once per row of entries [from, to) of a map read (all of them by default). */
 export function forEachRow(
   entries: MapEntries,
-  shape: RowShape,
+  layout: KeyLayout,
   sink: RowSink,
   from = 0,
   to = entries.count,
 ): void {
   const { keys, values, valueStride, slotSize, slots } = entries;
   const count = Math.min(to, entries.count);
-  const ks = shape.keySize;
+  const ks = layout.mapKeySize;
   const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
-  if (!shape.perCpu) {
+  if (!layout.perCpu) {
     for (let i = from; i < count; i++) sink(keys, i * ks, ks, u64(view, i * valueStride));
     return;
   }
-  if (!shape.cpuLabel) {
+  if (!layout.cpuLabel) {
     for (let i = from; i < count; i++) {
       let sum = 0;
       const base = i * valueStride;
@@ -50,7 +42,7 @@ export function forEachRow(
   const cpuOnly = new Uint8Array(2);
   for (let i = from; i < count; i++) {
     const key = keys.subarray(i * ks, (i + 1) * ks);
-    const dropKey = shape.cpuOnly && isZero(key, 4);
+    const dropKey = layout.cpuOnly && isZero(key);
     const out = dropKey ? cpuOnly : extended;
     if (!dropKey) extended.set(key);
     const base = i * valueStride;
@@ -63,8 +55,8 @@ export function forEachRow(
   }
 }
 
-function isZero(b: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n && i < b.length; i++) if (b[i] !== 0) return false;
+function isZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }
 

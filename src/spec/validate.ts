@@ -6,7 +6,7 @@
 
 import { MapType } from "../../ffi/libbpf.ts";
 import type { Config, CounterConfig, LabelConfig, SourcePos } from "../config/types.ts";
-import { expectedKeySize } from "./key_size.ts";
+import { expectedKeySize } from "./key_layout.ts";
 import { findMap, type MapSpec, type ObjectSpec } from "./object_spec.ts";
 
 /** A config that does not fit its object; `pos` is the metric's place in the YAML. */

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { DecodeCache, LruSet } from "../../src/decoders/cache.ts";
 import type { LabelSetDecoding } from "../../src/decoders/labels.ts";
-import { LabelSetDecoder } from "../../src/decoders/labels.ts";
 import { DecodeError, type DecodeState } from "../../src/decoders/types.ts";
-import { b, concat, conf, fakeContext, label } from "./helpers.ts";
+import { b, concat, conf, fakeContext, label, labelSet } from "./helpers.ts";
 
 /** A decoder scripted per key, counting its calls. */
 function scripted(
@@ -31,7 +30,7 @@ Deno.test("decode cache serves repeated keys without decoding again", () => {
 
 Deno.test("decode cache never stores transient results", () => {
   const { ctx, host } = fakeContext({ dirs: { "/sys/fs/cgroup": [] } });
-  const set = new LabelSetDecoder([label("cgroup", 8, [conf("uint"), conf("cgroup")])], ctx);
+  const set = labelSet([label("cgroup", 8, [conf("uint"), conf("cgroup")])], ctx);
   const cache = new DecodeCache(set);
   const key = b(42, 0, 0, 0, 0, 0, 0, 0);
   assert.deepEqual(cache.decode(key), ["unknown_cgroup_id:42"]);
@@ -45,7 +44,7 @@ Deno.test("decode cache never stores transient results", () => {
 });
 
 Deno.test("skip cache remembers whole two-label keys", () => {
-  const set = new LabelSetDecoder(
+  const set = labelSet(
     [
       label("number", 4, [conf("uint")]),
       label("comm", 16, [conf("string"), conf("regexp", { regexps: ["^tomato$"] })]),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { CgroupPaths, DEAD_RETENTION_MS } from "../../src/decoders/cgroups.ts";
-import { RereadLimiter } from "../../src/decoders/shared.ts";
+import { CgroupPaths, DEAD_RETENTION_MS } from "../../src/host/cgroups.ts";
+import { RereadLimiter } from "../../src/host/refresh.ts";
 import { DecodeError, DecoderConfigError } from "../../src/decoders/types.ts";
 import { build, conf, fakeContext, run } from "./helpers.ts";
 

@@ -1,8 +1,11 @@
 /** Fake hosts, config builders and byte helpers shared by the decoder tests. */
 
 import type { DecoderConfig, LabelConfig } from "../../src/config/types.ts";
-import type { Decoder, DecoderContext, DecodeState } from "../../src/decoders/types.ts";
+import type { Decoder, DecodeState } from "../../src/decoders/types.ts";
+import { Host, type HostSource } from "../../src/host/host.ts";
 import { createDecoder } from "../../src/decoders/registry.ts";
+import { LabelSetDecoder } from "../../src/decoders/labels.ts";
+import { rowKeyLayout } from "../../src/spec/key_layout.ts";
 
 const FIXTURES = new URL("../fixtures/decoders/", import.meta.url);
 
@@ -11,7 +14,7 @@ export function fixture(name: string): string {
   return Deno.readTextFileSync(new URL(name, FIXTURES));
 }
 
-/** A scriptable host: files, directories, interfaces and a manual clock. */
+/** A scriptable host's contents: files, directories, interfaces and a manual clock. */
 export interface FakeHost {
   files: Map<string, string>;
   dirs: Map<string, Array<[string, bigint]>>;
@@ -21,14 +24,14 @@ export interface FakeHost {
   reads: Map<string, number>;
 }
 
-/** A fake host and a DecoderContext over it; every context is a fresh shared-state scope. */
+/** A Host over fake contents (`host`); every call gives a fresh Host with its own tables. */
 export function fakeContext(init: {
   files?: Record<string, string>;
   dirs?: Record<string, Array<[string, bigint]>>;
   interfaces?: Array<[number, string]>;
   cgroupRoot?: string;
   withoutDirs?: boolean;
-} = {}): { ctx: DecoderContext; host: FakeHost } {
+} = {}): { ctx: Host; host: FakeHost } {
   const host: FakeHost = {
     files: new Map(Object.entries(init.files ?? {})),
     dirs: new Map(Object.entries(init.dirs ?? {})),
@@ -37,7 +40,7 @@ export function fakeContext(init: {
     reads: new Map(),
   };
   const count = (path: string) => host.reads.set(path, (host.reads.get(path) ?? 0) + 1);
-  const ctx: DecoderContext = {
+  const source: HostSource = {
     readFile(path) {
       count(path);
       const text = host.files.get(path);
@@ -46,14 +49,14 @@ export function fakeContext(init: {
     now: () => host.time,
   };
   if (!init.withoutDirs) {
-    ctx.readDirInodes = (path) => {
+    source.listDirs = (path) => {
       count(path);
       return host.dirs.get(path) ?? null;
     };
   }
-  if (host.interfaces !== null) ctx.interfaces = () => host.interfaces ?? [];
-  if (init.cgroupRoot !== undefined) ctx.cgroupRoot = init.cgroupRoot;
-  return { ctx, host };
+  if (host.interfaces !== null) source.interfaces = () => host.interfaces ?? [];
+  if (init.cgroupRoot !== undefined) source.cgroupRoot = init.cgroupRoot;
+  return { ctx: new Host(source), host };
 }
 
 /** A decoder config as the config loader would produce it. */
@@ -88,8 +91,13 @@ export function label(
 }
 
 /** Builds a decoder through the registry, with a fresh fake host unless one is given. */
-export function build(c: DecoderConfig, ctx: DecoderContext = fakeContext().ctx): Decoder {
+export function build(c: DecoderConfig, ctx: Host = fakeContext().ctx): Decoder {
   return createDecoder(c, ctx);
+}
+
+/** A label set decoder laid out the way the exporter lays out metric keys. */
+export function labelSet(labels: LabelConfig[], ctx: Host): LabelSetDecoder {
+  return new LabelSetDecoder(labels, ctx, rowKeyLayout(labels));
 }
 
 /** Decodes and returns the output as text (`null` for a skip) and whether it was transient. */

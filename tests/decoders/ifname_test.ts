@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { interfacesFromProc } from "../../src/decoders/ifname.ts";
+import { interfacesFromProc } from "../../src/host/devices.ts";
 import { DecodeError } from "../../src/decoders/types.ts";
 import { b, build, conf, fakeContext, run } from "./helpers.ts";
 
@@ -35,7 +35,7 @@ Deno.test("ifname reads procfs and sysfs when the host has no interface list", (
       "/sys/class/net/eth0/ifindex": "2\n",
     },
   });
-  assert.deepEqual(interfacesFromProc(ctx), [[1, "lo"], [2, "eth0"]]);
+  assert.deepEqual(interfacesFromProc((p) => ctx.readFile(p)), [[1, "lo"], [2, "eth0"]]);
   assert.equal(run(build(conf("ifname"), ctx), b(2, 0, 0, 0)).out, "eth0");
 });
 

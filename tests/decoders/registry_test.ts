@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DECODER_NAMES } from "../../src/decoders/names.ts";
+import { DECODER_NAMES } from "../../src/config/decoder_names.ts";
 import { createDecoder, DECODER_FACTORIES } from "../../src/decoders/registry.ts";
 import { DecoderConfigError } from "../../src/decoders/types.ts";
 import { conf, fakeContext } from "./helpers.ts";

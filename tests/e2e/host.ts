@@ -1,13 +1,13 @@
 /**
  * A deterministic host for decoders that read one: the small tables a fixture records
  * (kallsyms lines, partitions, cgroup directories, interfaces) plus the committed pci.ids, and
- * a clock that never moves. Everything the e2e test knows about `DecoderContext` is here, so a
+ * a clock that never moves. Everything the e2e test knows about the `Host` is here, so a
  * reshaped host interface is adapted in this one place.
  */
 
-import type { DecoderContext } from "../../src/decoders/types.ts";
-import { KALLSYMS_PATH } from "../../src/decoders/kallsyms.ts";
-import { PARTITIONS_PATH } from "../../src/decoders/majorminor.ts";
+import { Host } from "../../src/host/host.ts";
+import { KALLSYMS_PATH } from "../../src/host/kallsyms.ts";
+import { PARTITIONS_PATH } from "../../src/host/devices.ts";
 import { PCI_IDS_PATHS } from "../../src/decoders/pci_ids.ts";
 
 /** Where the fake host mounts its cgroup v2 tree. */
@@ -28,21 +28,21 @@ export interface HostTables {
 const PCI_IDS = new URL("../fixtures/decoders/pci.ids", import.meta.url);
 const utf8 = new TextEncoder();
 
-/** A decoder context answering only from `tables` (and the committed pci.ids). */
-export function fakeHost(tables: HostTables): DecoderContext {
+/** A Host answering only from `tables` (and the committed pci.ids). */
+export function fakeHost(tables: HostTables): Host {
   const files = new Map<string, Uint8Array>();
   const lines = (l: string[]) => utf8.encode(l.map((x) => x + "\n").join(""));
   if (tables.kallsyms !== undefined) files.set(KALLSYMS_PATH, lines(tables.kallsyms));
   if (tables.partitions !== undefined) files.set(PARTITIONS_PATH, lines(tables.partitions));
   files.set(PCI_IDS_PATHS[0]!, Deno.readFileSync(PCI_IDS));
   const dirs = cgroupDirs(tables.cgroups ?? []);
-  return {
+  return new Host({
     readFile: (path) => files.get(path) ?? null,
-    readDirInodes: (path) => dirs.get(path) ?? (path.startsWith(FAKE_CGROUP_ROOT) ? [] : null),
+    listDirs: (path) => dirs.get(path) ?? (path.startsWith(FAKE_CGROUP_ROOT) ? [] : null),
     cgroupRoot: FAKE_CGROUP_ROOT,
     interfaces: () => tables.interfaces ?? [],
     now: () => 0,
-  };
+  });
 }
 
 // Directory listings of the fake cgroup tree: every recorded path and its ancestors.

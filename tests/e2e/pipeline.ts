@@ -5,11 +5,11 @@
  */
 
 import { loadConfigs } from "../../src/config/load.ts";
-import type { DecoderContext } from "../../src/decoders/types.ts";
 import { Exporter } from "../../src/exporter/exporter.ts";
 import type { MapSource } from "../../src/exporter/map_source.ts";
 import { recordedMap, type RecordedMapData } from "../../src/exporter/recorded_map.ts";
-import { FAKE_CGROUP_ROOT, fakeHost, type HostTables } from "./host.ts";
+import type { Host } from "../../src/host/host.ts";
+import { fakeHost, type HostTables } from "./host.ts";
 
 /** Where the example configs live. */
 export const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
@@ -39,11 +39,10 @@ export function readRecording(name: string): Recording {
   return JSON.parse(Deno.readTextFileSync(`${FIXTURES}${name}.json`)) as Recording;
 }
 
-/** An exporter over example `name` (not yet attached) whose decoders see `ctx`. */
-export function exampleExporter(name: string, ctx: DecoderContext, cgroupRoot: string): Exporter {
+/** An exporter over example `name` (not yet attached) whose decoders read `host`. */
+export function exampleExporter(name: string, host: Host): Exporter {
   return new Exporter(loadConfigs(EXAMPLES, [name]), {
-    ctx,
-    cgroupRoot,
+    host,
     skipCacheSize: 0,
     load: {},
   });
@@ -51,7 +50,7 @@ export function exampleExporter(name: string, ctx: DecoderContext, cgroupRoot: s
 
 /** An exporter over example `name` that reads `recording` instead of the kernel. */
 export function recordedExporter(name: string, recording: Recording): Exporter {
-  const exporter = exampleExporter(name, fakeHost(recording.host), FAKE_CGROUP_ROOT);
+  const exporter = exampleExporter(name, fakeHost(recording.host));
   const maps = new Map<string, MapSource>();
   for (const [metric, data] of Object.entries(recording.maps)) maps.set(metric, recordedMap(data));
   exporter.attachSources(new Map([[name, maps]]));

@@ -14,7 +14,7 @@
 import { parseArgs } from "node:util";
 import type { BpfMap } from "../../ffi/libbpf.ts";
 import type { LabelConfig } from "../../src/config/types.ts";
-import { findCgroup2Root, hostDecoderContext } from "../../src/exporter/host.ts";
+import { systemHost } from "../../src/host/system.ts";
 import { toHex } from "../../src/exporter/hex.ts";
 import type { RecordedEntry, RecordedMapData } from "../../src/exporter/recorded_map.ts";
 import type { HostTables } from "./host.ts";
@@ -135,8 +135,9 @@ function hostTables(decoded: Decoded[], cgroupRoot: string): HostTables {
 }
 
 async function record(name: string, max: number): Promise<Recording> {
-  const cgroupRoot = findCgroup2Root();
-  const exporter = exampleExporter(name, { ...hostDecoderContext(), cgroupRoot }, cgroupRoot);
+  const host = systemHost();
+  const cgroupRoot = host.cgroupRoot;
+  const exporter = exampleExporter(name, host);
   exporter.attachAll();
   try {
     const missed = exporter.missedAttachments();

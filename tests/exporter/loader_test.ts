@@ -1,36 +1,9 @@
 import assert from "node:assert/strict";
-import type { LabelConfig } from "../../src/config/types.ts";
-import {
-  expectedKeySize,
-  loadConfig,
-  LoadError,
-  openValidated,
-} from "../../src/exporter/loader.ts";
+import { loadConfig, LoadError, openValidated } from "../../src/exporter/loader.ts";
 import { ENOENT, findErrno } from "../../ffi/errno.ts";
 import { parseConfig } from "../../src/config/parse.ts";
 import { SpecError } from "../../src/spec/validate.ts";
-
-function label(name: string, size: number, padding = 0): LabelConfig {
-  return { name, size, padding, decoders: [], pos: { file: "t.yaml", line: 1, key: name } };
-}
-
-Deno.test("key size is the sum of label sizes and paddings", () => {
-  assert.equal(expectedKeySize([label("a", 4), label("b", 1, 3), label("c", 8)], false), 16);
-});
-
-Deno.test("a metric without labels reads a one-slot array's 4-byte key", () => {
-  assert.equal(expectedKeySize([], false), 4);
-  assert.equal(expectedKeySize([], true), 4);
-});
-
-Deno.test("a trailing cpu label on a per-CPU map is not part of the map key", () => {
-  assert.equal(expectedKeySize([label("vector", 4), label("cpu", 2)], true), 4);
-  assert.equal(expectedKeySize([label("vector", 4), label("cpu", 2)], false), 6);
-});
-
-Deno.test("a lone cpu label on a per-CPU map sits on a u32 key", () => {
-  assert.equal(expectedKeySize([label("cpu", 2)], true), 4);
-});
+import { NO_SYMBOLS } from "../../src/exporter/kaddrs.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -50,7 +23,7 @@ Deno.test("a config that does not fit its object fails before load, with the Spe
   // The kaddrs step (which would fail: the object has no .rodata) and the load come later.
   const config = fixtureConfig("short", "key_u64", 4, "kaddrs:\n  - jiffies\n");
   assert.deepEqual(config.kaddrs, ["jiffies"]);
-  assert.throws(() => loadConfig(config, { kernelAddresses: () => new Map() }), (e: unknown) => {
+  assert.throws(() => loadConfig(config, { kernelAddresses: () => NO_SYMBOLS }), (e: unknown) => {
     assert.ok(e instanceof LoadError);
     assert.equal(
       e.message,

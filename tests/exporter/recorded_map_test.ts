@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { fromHex, toHex } from "../../src/exporter/hex.ts";
 import { recordedMap } from "../../src/exporter/recorded_map.ts";
+import type { LabelConfig } from "../../src/config/types.ts";
+import { keyLayout } from "../../src/spec/key_layout.ts";
 import { forEachRow } from "../../src/exporter/rows.ts";
 
 const def = { name: "m", type: 1, keySize: 2, valueSize: 8, maxEntries: 16, perCpu: false };
+/** One 2-byte label, as the recorded maps' keys hold. */
+const labels: LabelConfig[] = [
+  { name: "k", size: 2, padding: 0, decoders: [], pos: { file: "t.yaml", line: 1, key: "k" } },
+];
 
 Deno.test("a recorded plain map reads back as a kernel read lays it out", () => {
   const src = recordedMap({
@@ -22,8 +28,11 @@ Deno.test("a recorded plain map reads back as a kernel read lays it out", () => 
   );
   assert.equal(toHex(e.keys), "01000200");
   const rows: Array<[string, number]> = [];
-  const shape = { keySize: 2, perCpu: false, cpuLabel: false, cpuOnly: false };
-  forEachRow(e, shape, (buf, off, len, v) => rows.push([toHex(buf.subarray(off, off + len)), v]));
+  forEachRow(
+    e,
+    keyLayout(labels, false),
+    (buf, off, len, v) => rows.push([toHex(buf.subarray(off, off + len)), v]),
+  );
   assert.deepEqual(rows, [["0100", 5], ["0200", 2 ** 56 + 255]]);
 });
 
@@ -39,8 +48,7 @@ Deno.test("recorded per-CPU values sit in 8-byte slots, one per recorded CPU", (
   assert.deepEqual([e.slots, e.slotSize, e.valueStride], [3, 8, 24]);
   assert.equal(toHex(e.values), "010000000000000002000000000000000400000000000000");
   const sums: number[] = [];
-  const shape = { keySize: 2, perCpu: true, cpuLabel: false, cpuOnly: false };
-  forEachRow(e, shape, (_b, _o, _l, v) => sums.push(v));
+  forEachRow(e, keyLayout(labels, true), (_b, _o, _l, v) => sums.push(v));
   assert.deepEqual(sums, [7]);
 });
 

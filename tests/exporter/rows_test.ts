@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import type { MapEntries } from "../../ffi/libbpf.ts";
-import { forEachRow, type RowShape } from "../../src/exporter/rows.ts";
+import type { LabelConfig } from "../../src/config/types.ts";
+import { type KeyLayout, keyLayout } from "../../src/spec/key_layout.ts";
+import { forEachRow } from "../../src/exporter/rows.ts";
 
 function entries(keys: number[][], values: number[][], slotSize = 8): MapEntries {
   const slots = values[0]?.length ?? 1;
@@ -15,14 +17,14 @@ function entries(keys: number[][], values: number[][], slotSize = 8): MapEntries
 
 function rows(
   e: MapEntries,
-  shape: RowShape,
+  layout: KeyLayout,
   from?: number,
   to?: number,
 ): Array<[number[], number]> {
   const out: Array<[number[], number]> = [];
   forEachRow(
     e,
-    shape,
+    layout,
     (buf, off, len, value) => {
       out.push([[...buf.subarray(off, off + len)], value]);
     },
@@ -32,7 +34,11 @@ function rows(
   return out;
 }
 
-const plain: RowShape = { keySize: 2, perCpu: false, cpuLabel: false, cpuOnly: false };
+function label(name: string, size: number): LabelConfig {
+  return { name, size, padding: 0, decoders: [], pos: { file: "t.yaml", line: 1, key: name } };
+}
+
+const plain = keyLayout([label("kind", 2)], false);
 
 Deno.test("plain maps give one row per entry with the u64 value", () => {
   const e = entries([[1, 0], [2, 0]], [[5], [7]]);
@@ -47,24 +53,24 @@ Deno.test("row ranges cover only the requested entries", () => {
 
 Deno.test("per-CPU values are summed per key without a cpu label", () => {
   const e = entries([[1, 0]], [[5, 6]]);
-  assert.deepEqual(rows(e, { ...plain, perCpu: true }), [[[1, 0], 11]]);
+  assert.deepEqual(rows(e, keyLayout([label("kind", 2)], true)), [[[1, 0], 11]]);
 });
 
 Deno.test("a trailing cpu label appends the CPU index as a little-endian u16", () => {
   const e = entries([[1, 0]], [[5, 6]]);
-  const shape = { keySize: 2, perCpu: true, cpuLabel: true, cpuOnly: false };
+  const shape = keyLayout([label("kind", 2), label("cpu", 2)], true);
   assert.deepEqual(rows(e, shape), [[[1, 0, 0, 0], 5], [[1, 0, 1, 0], 6]]);
 });
 
 Deno.test("a lone cpu label drops a zero 4-byte key and keeps only the CPU index", () => {
   const e = entries([[0, 0, 0, 0]], [[3, 4]]);
-  const shape = { keySize: 4, perCpu: true, cpuLabel: true, cpuOnly: true };
+  const shape = keyLayout([label("cpu", 2)], true);
   assert.deepEqual(rows(e, shape), [[[0, 0], 3], [[1, 0], 4]]);
 });
 
 Deno.test("a lone cpu label keeps a non-zero key, which then fails to decode", () => {
   const e = entries([[1, 0, 0, 0]], [[3, 4]]);
-  const shape = { keySize: 4, perCpu: true, cpuLabel: true, cpuOnly: true };
+  const shape = keyLayout([label("cpu", 2)], true);
   assert.deepEqual(rows(e, shape)[0], [[1, 0, 0, 0, 0, 0], 3]);
 });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { MapSource } from "../../src/exporter/map_source.ts";
 import { recordedMap, type RecordedMapData } from "../../src/exporter/recorded_map.ts";
 import type { Exporter } from "../../src/exporter/exporter.ts";
-import { FAKE_CGROUP_ROOT, fakeHost } from "../e2e/host.ts";
+import { fakeHost } from "../e2e/host.ts";
 import { exampleExporter, readRecording, scrapeComparable } from "../e2e/pipeline.ts";
 
 // Two exporters of one config in one process: same family names, different map contents,
@@ -25,7 +25,7 @@ function swappable(first: RecordedMapData): { exporter: Exporter; set(d: Recorde
   let current = recordedMap(first);
   const { entries: _, ...definition } = first;
   const source: MapSource = { ...definition, readAll: () => current.readAll() };
-  const exporter = exampleExporter("signals", fakeHost({}), FAKE_CGROUP_ROOT);
+  const exporter = exampleExporter("signals", fakeHost({}));
   exporter.attachSources(new Map([["signals", new Map([["signals_total", source]])]]));
   return { exporter, set: (d) => current = recordedMap(d) };
 }

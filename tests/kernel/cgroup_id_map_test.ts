@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { readDirViaLibc } from "../../ffi/libc.ts";
-import { findCgroup2Root } from "../../src/exporter/host.ts";
+import { findCgroup2Root } from "../../src/host/cgroups.ts";
 import {
   hasFeature,
   kernelTest,

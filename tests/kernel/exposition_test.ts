@@ -1,7 +1,7 @@
 /** Every example this kernel can load, together: a live scrape promtool accepts. */
 
 import assert from "node:assert/strict";
-import { findCgroup2Root } from "../../src/exporter/host.ts";
+import { findCgroup2Root } from "../../src/host/cgroups.ts";
 import { classifySection } from "../../src/sections.ts";
 import {
   causeTimers,

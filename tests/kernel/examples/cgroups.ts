@@ -5,7 +5,7 @@
  */
 
 import { tryReadFileViaLibc } from "../../../ffi/libc.ts";
-import { findCgroup2Root } from "../../../src/exporter/host.ts";
+import { findCgroup2Root } from "../../../src/host/cgroups.ts";
 import { sh, waitUntil } from "../harness.ts";
 
 /** The text of a cgroup (or other /sys, /proc) file, or null when it cannot be read. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileRe2, groupCount, Re2SyntaxError, translateRe2 } from "../../src/decoders/re2.ts";
+import { compileRe2, groupCount, Re2SyntaxError, translateRe2 } from "../src/re2.ts";
 
 function matches(pattern: string, input: string): string | null {
   return compileRe2(pattern).exec(input)?.[0] ?? null;
