@@ -44,7 +44,7 @@ function sentenceEnd(prose: string): number {
     if (c === "`") code = !code;
     else if (!code && c === "(") depth++;
     else if (!code && c === ")") depth = Math.max(0, depth - 1);
-    else if (!code && depth === 0 && ".:;".includes(c) && /\s|$/.test(prose[i + 1] ?? "")) {
+    else if (!code && depth === 0 && ".:;".includes(c) && /^\s?$/.test(prose[i + 1] ?? "")) {
       return i;
     }
   }
@@ -62,4 +62,19 @@ export function moduleMap(): string {
   return ["```", ...lines, "```"].join("\n");
 }
 
-if (import.meta.main) console.log(moduleMap());
+/** ARCHITECTURE.md with its module map replaced by the current one. */
+export function withCurrentMap(doc: string): string {
+  const start = doc.indexOf(MAP_BEGIN);
+  const end = doc.indexOf(MAP_END);
+  if (start === -1 || end < start) throw new Error("ARCHITECTURE.md lacks the module-map markers");
+  return doc.slice(0, start + MAP_BEGIN.length) + "\n" + moduleMap() + "\n" + doc.slice(end);
+}
+
+if (import.meta.main) {
+  if (Deno.args.includes("--write")) {
+    const path = `${ROOT}ARCHITECTURE.md`;
+    Deno.writeTextFileSync(path, withCurrentMap(Deno.readTextFileSync(path)));
+  } else {
+    console.log(moduleMap());
+  }
+}
