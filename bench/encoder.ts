@@ -162,7 +162,7 @@ export async function compareCountersSteady(
       const sample: ScalarSample & { memo: SeriesMemo } = {
         labels: d.labels,
         value: d.value,
-        memo: { rank: -1, epoch: null },
+        memo: { rank: -1, epoch: -1, owner: null },
       };
       return sample;
     }),

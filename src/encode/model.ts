@@ -7,11 +7,14 @@
 export type MetricType = "counter" | "gauge" | "histogram";
 
 /**
- * Identifies one encode of one family by one writer. Only identity matters: a writer trusts a
- * memo only when it carries the epoch that writer gave the family last, so memos stamped by
- * another writer (or another family) are never mistaken for its own.
+ * Numbers one encode by one writer (each writer counts its own, from 1). A writer trusts a memo
+ * only when it carries the epoch that writer gave the family last. Numbers, not objects: stamping
+ * a million long-lived memos with a freshly allocated object made every one an old-to-young
+ * pointer, which cost the 1M-series scrape a third of its time in write barriers and GC.
+ * Numbers of two writers can be equal, so a memo also names the writer that stamped it
+ * (`SeriesMemo.owner`).
  */
-export type Epoch = object;
+export type Epoch = number;
 
 /**
  * A writer's note on a series whose label values never change (interned label sets): its
@@ -22,8 +25,10 @@ export type Epoch = object;
 export interface SeriesMemo {
   /** Position in the sorted output of the encode that set `epoch`. */
   rank: number;
-  /** The encode that assigned `rank` (null: never ranked); ranks of one epoch are ordered. */
-  epoch: Epoch | null;
+  /** The encode that assigned `rank` (-1: never ranked); ranks of one epoch are ordered. */
+  epoch: Epoch;
+  /** The writer's state that stamped `epoch` (null: none); opaque to everyone else. */
+  owner: object | null;
 }
 
 export interface ScalarSample {

@@ -73,7 +73,13 @@ interface FamilyMemo {
 }
 
 /** A writer's reuse state: one entry per family name whose samples carried memos. */
-type WriterState = Map<string, FamilyMemo>;
+interface WriterState {
+  families: Map<string, FamilyMemo>;
+  /** The last epoch this writer stamped. */
+  epochs: number;
+  /** Whether this writer stamps memos and keeps prefixes (false for one-shot writers). */
+  keeps: boolean;
+}
 
 /**
  * Mirrors client_golang's Gather: families without samples vanish, equal names merge (and must
@@ -139,8 +145,8 @@ function prepareOne(
     }
     return 0;
   };
-  const last = state.get(family.name);
-  const samples = sortSamples(input, order, compare, last?.epoch ?? null);
+  const last = state.keeps ? state.families.get(family.name) : undefined;
+  const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
   for (let i = 1; checkDuplicates && i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
@@ -154,20 +160,22 @@ function prepareOne(
   let values: Float64Array | null = null;
   if (family.type !== "histogram") {
     const scalars = samples as ScalarSample[];
-    prefixes = linePrefixes(family, scalars, order, last);
-    // A fresh identity per encode: ranks assigned now are trusted by this writer's next encode.
-    const epoch: Epoch = {};
+    prefixes = linePrefixes(family, scalars, order, last, state);
+    // Ranks stamped now are trusted by this writer's next encode of the family.
+    const epoch: Epoch = state.keeps ? ++state.epochs : -1;
     values = new Float64Array(scalars.length);
     for (let i = 0; i < scalars.length; i++) {
       const s = scalars[i] as ScalarSample;
       values[i] = s.value;
       const memo = s.memo;
-      if (memo !== undefined) {
+      if (memo !== undefined && state.keeps) {
         memo.rank = i;
         memo.epoch = epoch;
+        // Written only when it changes: the state is long-lived, so this is a one-time store.
+        if (memo.owner !== state) memo.owner = state;
       }
     }
-    if (prefixes !== null) state.set(family.name, { epoch, prefixes });
+    if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
   }
   return { family, samples, order, values, prefixes };
 }
@@ -192,6 +200,7 @@ function linePrefixes(
   samples: ScalarSample[],
   order: number[],
   last: FamilyMemo | undefined,
+  owner: WriterState,
 ): Prefixes | null {
   const n = samples.length;
   let memos = 0;
@@ -205,7 +214,7 @@ function linePrefixes(
       continue;
     }
     memos++;
-    if (same && (m.epoch !== oldEpoch || m.rank !== i)) same = false;
+    if (same && (m.epoch !== oldEpoch || m.owner !== owner || m.rank !== i)) same = false;
   }
   if (memos === 0) return null;
   if (same) return old as Prefixes;
@@ -215,7 +224,7 @@ function linePrefixes(
   for (let i = 0; i < n; i++) {
     const s = samples[i] as ScalarSample;
     const m = s.memo;
-    if (old !== undefined && m !== undefined && m.epoch === oldEpoch) {
+    if (old !== undefined && m !== undefined && m.epoch === oldEpoch && m.owner === owner) {
       w.range(old.bytes, m.rank === 0 ? 0 : old.ends[m.rank - 1] as number, old.ends[m.rank]!);
     } else {
       w.bytes(name);
@@ -237,18 +246,22 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
   order: number[],
   compare: (a: T, b: T) => number,
   epoch: Epoch | null,
+  owner: WriterState,
 ): T[] {
   let maxRank = -1;
   for (let i = 0; epoch !== null && i < input.length; i++) {
     const m = (input[i] as ScalarSample).memo;
-    if (m !== undefined && m.epoch === epoch && m.rank > maxRank) maxRank = m.rank;
+    if (m !== undefined && m.epoch === epoch && m.owner === owner && m.rank > maxRank) {
+      maxRank = m.rank;
+    }
   }
   if (maxRank === -1) return sortByLabels(input.slice(), order, compare);
   const placed = new Array<T | undefined>(maxRank + 1);
   const fresh: T[] = [];
   for (const s of input) {
     const m = (s as ScalarSample).memo;
-    if (m !== undefined && m.epoch === epoch && placed[m.rank] === undefined) placed[m.rank] = s;
+    const mine = m !== undefined && m.epoch === epoch && m.owner === owner;
+    if (mine && placed[m.rank] === undefined) placed[m.rank] = s;
     else fresh.push(s);
   }
   // Close the gaps left by series that are gone, in place.
@@ -401,7 +414,15 @@ function latin1Bytes(s: string): Uint8Array {
  * exporter does), so two exporters in one process never see each other's state.
  */
 export class TextWriter {
-  readonly #state: WriterState = new Map();
+  readonly #state: WriterState;
+
+  /**
+   * A writer that keeps its reuse state between calls (`keeps`, the default), or a one-shot
+   * writer that neither trusts nor stamps memos, so it never disturbs the memos' owner.
+   */
+  constructor(opts: { keeps?: boolean } = {}) {
+    this.#state = { families: new Map(), epochs: 0, keeps: opts.keeps ?? true };
+  }
 
   /**
    * Writes families as UTF-8 chunks of roughly `targetChunkBytes` bytes, cut at series
@@ -443,20 +464,20 @@ function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
 
 const utf8Decoder = new TextDecoder();
 
-/** `TextWriter.chunks` on a fresh writer: nothing is reused from or kept for other calls. */
+/** `TextWriter.chunks` on a one-shot writer: nothing is reused from or kept for other calls. */
 export function encodeTextChunks(
   families: readonly MetricFamily[],
   targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
 ): Generator<Uint8Array<ArrayBuffer>> {
-  return new TextWriter().chunks(families, targetChunkBytes);
+  return new TextWriter({ keeps: false }).chunks(families, targetChunkBytes);
 }
 
-/** `TextWriter.bytes` on a fresh writer. */
+/** `TextWriter.bytes` on a one-shot writer. */
 export function encodeTextBytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
-  return new TextWriter().bytes(families);
+  return new TextWriter({ keeps: false }).bytes(families);
 }
 
-/** `TextWriter.text` on a fresh writer. */
+/** `TextWriter.text` on a one-shot writer. */
 export function encodeText(families: readonly MetricFamily[]): string {
-  return new TextWriter().text(families);
+  return new TextWriter({ keeps: false }).text(families);
 }

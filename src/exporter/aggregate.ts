@@ -23,8 +23,8 @@ export interface PooledSample extends ScalarSample {
   readonly key: string;
   /** Whether this object is the only one with its labels (else it goes through `add`). */
   readonly interned: boolean;
-  /** The pass that last counted this sample; only an Aggregator changes it. */
-  pass: object | null;
+  /** The pass that last counted this sample (-1: none); only an Aggregator changes it. */
+  pass: number;
 }
 
 /** Accumulates rows of one metric in one pass (one scrape). */
@@ -32,8 +32,18 @@ export class Aggregator {
   #samples: PooledSample[] = [];
   #loose = new Map<string, ScalarSample>();
   #arity = -1;
-  // Identity of this pass: a pooled sample stamped with another pass starts again from zero.
-  readonly #pass: object = {};
+  // A pooled sample stamped with another pass starts again from zero. A number, not a fresh
+  // object: stamping a million long-lived samples with a young object costs a write barrier
+  // and a remembered-set entry each (measured: a third of a 1M-series scrape).
+  readonly #pass: number;
+
+  /**
+   * An aggregation pass numbered `pass`. The owner of the pooled samples (the exporter, one
+   * number per scrape) gives each pass over the same samples a different number.
+   */
+  constructor(pass: number) {
+    this.#pass = pass;
+  }
 
   #checkArity(labels: readonly string[]): void {
     // A fixed arity is what makes the single-label key (the bare value) collision-free.
@@ -94,7 +104,8 @@ export class Aggregator {
 
 /** Sums rows with equal label sets into one sample each. */
 export function aggregate(rows: Iterable<Row>): ScalarSample[] {
-  const agg = new Aggregator();
+  // Only `add` is used, which never stamps pooled samples, so the pass number is moot.
+  const agg = new Aggregator(0);
   for (const r of rows) agg.add(r.labels, r.value);
   return agg.samples();
 }

@@ -99,6 +99,8 @@ export class Exporter {
 
   #keys = new Map<string, KeyDecoder>();
   #scrapeQueue: Promise<void> = Promise.resolve();
+  // Numbers the aggregation passes over this exporter's pooled label sets (see Aggregator).
+  #passes = 0;
   // The writer's memo of the previous scrape (order, line prefixes) is this exporter's alone.
   readonly #writer = new TextWriter();
 
@@ -312,7 +314,7 @@ export class Exporter {
 
   async #collectOne(r: MetricReader, slicer: Slicer): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
-    const agg = new Aggregator();
+    const agg = new Aggregator(++this.#passes);
     const keys = r.keys;
     const sink = (buf: Uint8Array, offset: number, length: number, value: number) => {
       const set = keys.lookupAt(buf, offset, length);

@@ -6,7 +6,7 @@
  *   `interned`, `refs`;
  * - aggregation sample (`PooledSample`, owned by the metric's Aggregator of the current pass):
  *   `value`, `pass`;
- * - writer memo (`SeriesMemo`, owned by the exporter's TextWriter): `rank`, `epoch`.
+ * - writer memo (`SeriesMemo`, owned by the exporter's TextWriter): `rank`, `epoch`, `owner`.
  *
  * Invariant: one LabelSet belongs to one metric of one exporter. Its cache, its aggregator and
  * the writer that ranks it all belong to that exporter, so no other instance reads or writes its
@@ -24,11 +24,12 @@ export class LabelSet implements CachedLabels, PooledSample, SeriesMemo {
   readonly interned: boolean;
   refs = 0;
   value = 0;
-  pass: object | null = null;
+  pass = -1;
   /** The set is its own series memo. */
   readonly memo: SeriesMemo;
   rank = -1;
-  epoch: Epoch | null = null;
+  epoch: Epoch = -1;
+  owner: object | null = null;
 
   constructor(labels: string[], key: string, interned: boolean) {
     this.labels = labels;

@@ -397,7 +397,7 @@ Deno.test("a small exposition matches the committed golden file", () => {
 });
 
 function memo(): SeriesMemo {
-  return { rank: -1, epoch: null };
+  return { rank: -1, epoch: -1, owner: null };
 }
 
 Deno.test("series with memos come out in the same order as without, scrape after scrape", () => {

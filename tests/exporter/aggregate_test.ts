@@ -48,7 +48,7 @@ Deno.test("multi-label rows merge only when every value matches", () => {
 });
 
 Deno.test("aggregator copies the label array it is given", () => {
-  const agg = new Aggregator();
+  const agg = new Aggregator(1);
   const scratch = ["x"];
   agg.add(scratch, 1);
   scratch[0] = "y";
@@ -60,7 +60,7 @@ Deno.test("aggregator copies the label array it is given", () => {
 });
 
 Deno.test("aggregator rejects rows with a different number of labels", () => {
-  const agg = new Aggregator();
+  const agg = new Aggregator(2);
   agg.add(["a"], 1);
   assert.throws(() => agg.add(["a", "b"], 1), /expected 1 values/);
 });
@@ -78,7 +78,7 @@ Deno.test("label keys of distinct tuples are distinct", () => {
 Deno.test("interned label sets are summed by identity, loose rows with equal labels merge in", () => {
   const x = new LabelSet(["x"], labelKey(["x"], 1), true);
   const y = new LabelSet(["y"], labelKey(["y"], 1), true);
-  const agg = new Aggregator();
+  const agg = new Aggregator(3);
   agg.addSet(x, 1);
   agg.addSet(y, 2);
   agg.addSet(x, 4);
@@ -89,7 +89,7 @@ Deno.test("interned label sets are summed by identity, loose rows with equal lab
   assert.equal(out[0]!.memo, x);
   // A second pass starts from zero although the sets still carry the first pass's mark, and
   // reuses the sample objects of the interned sets.
-  const again = new Aggregator();
+  const again = new Aggregator(4);
   again.addSet(x, 1);
   const second = again.samples();
   assert.deepEqual(second.map((s) => s.value), [1]);
