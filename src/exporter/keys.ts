@@ -10,14 +10,19 @@ import { type LabelSet, makeLabelSet } from "./series.ts";
 /** Decodes raw keys of one metric into label sets, caching what is stable. */
 export type KeyDecoder = DecodeCache<LabelSet>;
 
+/** Told how many label values a decode repaired (invalid UTF-8 made valid). */
+export type RepairSink = (count: number) => void;
+
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
   labels: LabelConfig[],
   host: Host,
   skipCacheSize: number,
+  onRepair?: RepairSink,
 ): KeyDecoder {
   const set = new LabelSetDecoder(labels, host, rowKeyLayout(labels));
-  return new DecodeCache(set, { skipCacheSize }, makeLabelSet);
+  const opts = onRepair === undefined ? { skipCacheSize } : { skipCacheSize, onRepair };
+  return new DecodeCache(set, opts, makeLabelSet);
 }
 
 /**
@@ -28,11 +33,12 @@ export function configKeyDecoders(
   config: Config,
   host: Host,
   skipCacheSize: number,
+  onRepair?: RepairSink,
 ): Map<string, KeyDecoder> {
   const out = new Map<string, KeyDecoder>();
   for (const m of [...config.counters, ...config.histograms]) {
     try {
-      out.set(m.name, keyDecoder(m.labels, host, skipCacheSize));
+      out.set(m.name, keyDecoder(m.labels, host, skipCacheSize, onRepair));
     } catch (e) {
       throw new Error(`Cannot use config "${config.name}": ${(e as Error).message}`, { cause: e });
     }
