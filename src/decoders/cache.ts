@@ -27,7 +27,10 @@ import type { LabelSetDecoding } from "./labels.ts";
 import { ByteKeyTable, MISSING } from "./key_table.ts";
 import { byteString } from "./text.ts";
 
-/** Cache sizes; see the module comment for the memory they imply. */
+/** Told how many label values a decode repaired (invalid UTF-8 made valid). */
+export type RepairSink = (count: number) => void;
+
+/** Cache sizes and hooks; see the module comment for the memory the sizes imply. */
 export interface DecodeCacheOptions {
   /** Size of the skip cache; 0 (the default) disables it. */
   skipCacheSize?: number;
@@ -39,7 +42,7 @@ export interface DecodeCacheOptions {
    * Told how many label values a fresh decode had to repair (invalid UTF-8): the exporter counts
    * them as decoder errors. Cached keys are not decoded again, so each is told once.
    */
-  onRepair?: (count: number) => void;
+  onRepair?: RepairSink;
 }
 
 /** Default hard cap on cached label sets per metric. */
@@ -143,7 +146,7 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
   #maxIdle: number;
   #scrape = 0;
   #state: Required<DecodeState> = { transient: false, repaired: 0 };
-  #onRepair: ((count: number) => void) | null;
+  #onRepair: RepairSink | null;
 
   constructor(
     decoder: LabelSetDecoding,

@@ -1,16 +1,16 @@
 /** Byte/string conversions shared by the decoders. */
 
+import { lenientText } from "../host/text.ts";
+import type { DecodeState } from "./types.ts";
+
+export { lenientText };
+
 const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
-
-import { lenientText } from "../host/text.ts";
-import type { DecodeState } from "./types.ts";
-
-export { lenientText };
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 

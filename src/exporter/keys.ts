@@ -1,7 +1,7 @@
 /** A metric's key decoder: its label chains behind the per-metric decode cache. */
 
 import type { Config, LabelConfig } from "../config/types.ts";
-import { DecodeCache } from "../decoders/cache.ts";
+import { DecodeCache, type RepairSink } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { Host } from "../host/host.ts";
 import { rowKeyLayout } from "../spec/key_layout.ts";
@@ -9,9 +9,6 @@ import { type LabelSet, makeLabelSet } from "./series.ts";
 
 /** Decodes raw keys of one metric into label sets, caching what is stable. */
 export type KeyDecoder = DecodeCache<LabelSet>;
-
-/** Told how many label values a decode repaired (invalid UTF-8 made valid). */
-export type RepairSink = (count: number) => void;
 
 /** Builds every decoder of a metric now, so bad decoder configs fail before anything loads. */
 export function keyDecoder(
