@@ -83,15 +83,15 @@ EOF
 "$DENO" run --quiet --no-config --no-lock "$ROOT/pack/launcher_permissions.ts" >"$WORK/permissions.h" ||
   die "cannot generate the launcher's permissions from deno.json"
 
-# The import map swaps src/version.ts for the generated file and keeps deno.json's imports.
+# The import map swaps src/version.ts for the generated file and keeps deno.json's imports
+# (all of them: the bundle takes only those main.ts reaches).
 version_url="file://$(printf '%s' "$ROOT/src/version.ts" | sed 's/ /%20/g')"
-yaml_spec=$("$DENO" eval --quiet --no-config \
-  'const j = JSON.parse(Deno.readTextFileSync(Deno.args[0])); console.log(j.imports.yaml)' \
-  "$ROOT/deno.json" 2>/dev/null || true)
-[[ -n $yaml_spec ]] || die "cannot read the \"yaml\" import from deno.json"
-cat >"$WORK/import_map.json" <<EOF
-{ "imports": { "yaml": $(json "$yaml_spec"), $(json "$version_url"): "./version.ts" } }
-EOF
+"$DENO" eval --quiet --no-config \
+  'const [file, version] = Deno.args;
+   const { imports } = JSON.parse(Deno.readTextFileSync(file));
+   console.log(JSON.stringify({ imports: { ...imports, [version]: "./version.ts" } }));' \
+  "$ROOT/deno.json" "$version_url" >"$WORK/import_map.json" 2>/dev/null ||
+  die "cannot read the imports of deno.json"
 
 echo "==> bundling main.ts ($version, $revision)"
 (cd "$ROOT" && "$DENO" bundle --quiet --no-config --no-lock --import-map "$WORK/import_map.json" \

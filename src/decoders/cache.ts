@@ -27,7 +27,10 @@ import type { LabelSetDecoding } from "./labels.ts";
 import { ByteKeyTable, MISSING } from "./key_table.ts";
 import { byteString } from "./text.ts";
 
-/** Cache sizes; see the module comment for the memory they imply. */
+/** Told how many label values a decode repaired (invalid UTF-8 made valid). */
+export type RepairSink = (count: number) => void;
+
+/** Cache sizes and hooks; see the module comment for the memory the sizes imply. */
 export interface DecodeCacheOptions {
   /** Size of the skip cache; 0 (the default) disables it. */
   skipCacheSize?: number;
@@ -35,6 +38,11 @@ export interface DecodeCacheOptions {
   maxEntries?: number;
   /** Scrapes an entry may go unused before `endScrape()` drops it. */
   maxIdleScrapes?: number;
+  /**
+   * Told how many label values a fresh decode had to repair (invalid UTF-8): the exporter counts
+   * them as decoder errors. Cached keys are not decoded again, so each is told once.
+   */
+  onRepair?: RepairSink;
 }
 
 /** Default hard cap on cached label sets per metric. */
@@ -137,7 +145,8 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
   #maxEntries: number;
   #maxIdle: number;
   #scrape = 0;
-  #state: DecodeState = { transient: false };
+  #state: Required<DecodeState> = { transient: false, repaired: 0 };
+  #onRepair: RepairSink | null;
 
   constructor(
     decoder: LabelSetDecoding,
@@ -149,6 +158,7 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
     this.#skips = new LruSet(opts.skipCacheSize ?? 0);
     this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.#maxIdle = Math.max(1, opts.maxIdleScrapes ?? DEFAULT_MAX_IDLE_SCRAPES);
+    this.#onRepair = opts.onRepair ?? null;
   }
 
   /** Number of cached raw keys. */
@@ -218,7 +228,9 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
     this.stats.misses++;
     const state = this.#state;
     state.transient = false;
+    state.repaired = 0;
     const values = this.#decoder.decode(key, state);
+    if (state.repaired > 0) this.#onRepair?.(state.repaired);
     if (values === null) {
       if (!state.transient) this.#skips.add(k ?? byteString(key));
       return null;

@@ -3,8 +3,10 @@
  * into label values: each label's bytes sit where the caller's layout says (see the exporter's
  * KeyLayout, which owns sizes, padding and the per-CPU rules); the label's decoder chain runs in
  * order (the output bytes of one are the input of the next) and the final bytes are the label
- * value as UTF-8. A metric without labels reads a one-slot array, so its only key is four zero
- * bytes, which decodes to an empty label set.
+ * value as UTF-8, repaired when they are not valid UTF-8 (`repairedText`: U+FFFD per invalid
+ * sequence, counted in `state.repaired`), so one odd value never costs a row or a family. A
+ * metric without labels reads a one-slot array, so its only key is four zero bytes, which
+ * decodes to an empty label set.
  */
 
 import type { LabelConfig } from "../config/types.ts";
@@ -13,6 +15,7 @@ import type { Decoder, DecodeState } from "./types.ts";
 import { DecodeError, DecoderConfigError } from "./types.ts";
 import { describePos } from "./config_error.ts";
 import { createDecoder } from "./registry.ts";
+import { repairedText } from "./text.ts";
 
 /** Where each label's bytes sit in a row key (the exporter's KeyLayout is one). */
 export interface LabelOffsets {
@@ -34,8 +37,6 @@ interface Label {
   size: number;
   chain: Decoder[];
 }
-
-const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The configured labels of one metric or span, with their decoder chains built. */
 export class LabelSetDecoder implements LabelSetDecoding {
@@ -71,8 +72,8 @@ export class LabelSetDecoder implements LabelSetDecoding {
 
   /**
    * Label values for `key`, or `null` when a decoder asked to skip the row. Sets
-   * `state.transient` when any decoder's output may change later. Throws `DecodeError` on a
-   * size mismatch, a failing decoder or a value that is not valid UTF-8.
+   * `state.transient` when any decoder's output may change later, and counts repaired values in
+   * `state.repaired`. Throws `DecodeError` on a size mismatch or a failing decoder.
    */
   decode(key: Uint8Array, state?: DecodeState): string[] | null {
     if (this.#labels.length === 0 && key.length === 4 && isZero(key, 4)) return [];
@@ -95,17 +96,9 @@ export class LabelSetDecoder implements LabelSetDecoding {
         }
         if (bytes === null) return null;
       }
-      values.push(labelText(label.name, bytes));
+      values.push(repairedText(bytes, state));
     }
     return values;
-  }
-}
-
-function labelText(name: string, bytes: Uint8Array): string {
-  try {
-    return utf8Strict.decode(bytes);
-  } catch {
-    throw new DecodeError(`Cannot decode label "${name}": value is not valid UTF-8`);
   }
 }
 

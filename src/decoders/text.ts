@@ -1,5 +1,10 @@
 /** Byte/string conversions shared by the decoders. */
 
+import { lenientText } from "../host/text.ts";
+import type { DecodeState } from "./types.ts";
+
+export { lenientText };
+
 const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string. */
@@ -7,7 +12,22 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-export { lenientText } from "../host/text.ts";
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Text of bytes from the kernel, which need not be UTF-8 (a process may name itself
+ * `"\xff\xfe"`). Invalid sequences become U+FFFD the way the WHATWG decoder does it (one per
+ * maximal invalid subpart); each repaired value adds one to `state.repaired`, so the exporter
+ * can count it. A BOM is kept as U+FEFF: it is part of the value.
+ */
+export function repairedText(bytes: Uint8Array, state?: DecodeState): string {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    if (state) state.repaired = (state.repaired ?? 0) + 1;
+    return lenientText(bytes);
+  }
+}
 
 /**
  * One char per byte (latin1): a cheap, exact string form of raw bytes for use as a Map key or

@@ -10,6 +10,8 @@ import type { Host } from "../host/host.ts";
  */
 export interface DecodeState {
   transient: boolean;
+  /** Label values whose bytes were not valid UTF-8 and were repaired (see `repairedText`). */
+  repaired?: number;
 }
 
 /** One configured decoder instance (built once per label at load time). */

@@ -2,7 +2,9 @@
  * `cgroup_id_map`: keeps a BPF map holding the ids of cgroups whose path matches the config's
  * regexps, so programs can filter by cgroup. Where fanotify works on the cgroup filesystem, a
  * created or deleted directory triggers a rescan within 100 ms (plus a slow safety rescan);
- * elsewhere the tree is rescanned every 500 ms. Changes are applied as differences.
+ * elsewhere the tree is rescanned every 500 ms. Changes are applied as differences. The regexps
+ * are RE2, compiled by the same engine that validated them at config load (re2.ts), and search
+ * the full path unanchored, as Go's MatchString does.
  */
 
 import type { BpfMap } from "../../ffi/libbpf.ts";
@@ -10,13 +12,14 @@ import { MapType } from "../../ffi/libbpf.ts";
 import { closeFd, DirectoryChangeWatch, openDirectory } from "../../ffi/libc.ts";
 import type { CgroupIdMapConfig } from "../config/types.ts";
 import type { Host } from "../host/host.ts";
+import { compileRe2, type Re2 } from "../re2.ts";
 
 /** Mirrors matching cgroups into one map. */
 export class CgroupIdMap {
   #map: BpfMap;
   #conf: CgroupIdMapConfig;
   #host: Host;
-  #patterns: RegExp[];
+  #patterns: Re2[];
   #present = new Map<string, bigint>(); // path → id currently in the map
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #watch: DirectoryChangeWatch | null = null;
@@ -39,7 +42,7 @@ export class CgroupIdMap {
     this.#map = map;
     this.#conf = conf;
     this.#host = host;
-    this.#patterns = conf.regexps.map((r) => new RegExp(r));
+    this.#patterns = conf.regexps.map((r) => compileRe2(r));
   }
 
   /** Applies the current tree to the map once. */

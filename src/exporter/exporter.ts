@@ -110,7 +110,10 @@ export class Exporter {
     this.#opts = opts;
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
-      for (const [metric, keys] of configKeyDecoders(c, opts.host, opts.skipCacheSize)) {
+      // A label value repaired from invalid UTF-8 is kept, and counted as a decoder error.
+      const onRepair = (n: number) => this.#countError(c.name, n);
+      const decoders = configKeyDecoders(c, opts.host, opts.skipCacheSize, onRepair);
+      for (const [metric, keys] of decoders) {
         this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
@@ -223,8 +226,8 @@ export class Exporter {
     }
   }
 
-  #countError(config: string): void {
-    this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + 1);
+  #countError(config: string, n = 1): void {
+    this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + n);
   }
 
   /** `config:program` for every program that failed to attach. */

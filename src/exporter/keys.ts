@@ -1,7 +1,7 @@
 /** A metric's key decoder: its label chains behind the per-metric decode cache. */
 
 import type { Config, LabelConfig } from "../config/types.ts";
-import { DecodeCache } from "../decoders/cache.ts";
+import { DecodeCache, type RepairSink } from "../decoders/cache.ts";
 import { LabelSetDecoder } from "../decoders/labels.ts";
 import type { Host } from "../host/host.ts";
 import { rowKeyLayout } from "../spec/key_layout.ts";
@@ -15,9 +15,11 @@ export function keyDecoder(
   labels: LabelConfig[],
   host: Host,
   skipCacheSize: number,
+  onRepair?: RepairSink,
 ): KeyDecoder {
   const set = new LabelSetDecoder(labels, host, rowKeyLayout(labels));
-  return new DecodeCache(set, { skipCacheSize }, makeLabelSet);
+  const opts = onRepair === undefined ? { skipCacheSize } : { skipCacheSize, onRepair };
+  return new DecodeCache(set, opts, makeLabelSet);
 }
 
 /**
@@ -28,11 +30,12 @@ export function configKeyDecoders(
   config: Config,
   host: Host,
   skipCacheSize: number,
+  onRepair?: RepairSink,
 ): Map<string, KeyDecoder> {
   const out = new Map<string, KeyDecoder>();
   for (const m of [...config.counters, ...config.histograms]) {
     try {
-      out.set(m.name, keyDecoder(m.labels, host, skipCacheSize));
+      out.set(m.name, keyDecoder(m.labels, host, skipCacheSize, onRepair));
     } catch (e) {
       throw new Error(`Cannot use config "${config.name}": ${(e as Error).message}`, { cause: e });
     }

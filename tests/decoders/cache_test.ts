@@ -195,3 +195,14 @@ Deno.test("decode cache reserve raises the cap", () => {
   cache.reserve(2);
   assert.equal(cache.maxEntries, 3);
 });
+
+Deno.test("decode cache reports repaired values once per fresh decode", () => {
+  const set = labelSet([label("comm", 4, [conf("string")])], fakeContext().ctx);
+  const told: number[] = [];
+  const cache = new DecodeCache(set, { onRepair: (n) => told.push(n) });
+  assert.deepEqual(cache.decode(b(0xff, 0xfe, 0x41, 0)), ["\uFFFD\uFFFDA"]);
+  assert.deepEqual(cache.decode(b(0xff, 0xfe, 0x41, 0)), ["\uFFFD\uFFFDA"]);
+  assert.deepEqual(cache.decode(b(0x61, 0x62, 0, 0)), ["ab"]);
+  assert.deepEqual(cache.decode(b(0xfe, 0, 0, 0)), ["\uFFFD"]);
+  assert.deepEqual(told, [1, 1]);
+});

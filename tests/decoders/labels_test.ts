@@ -64,9 +64,47 @@ Deno.test("label set without labels accepts a four-byte zero key only", () => {
   assert.throws(() => set.decode(b(1, 0, 0, 0)), /labels need 0 bytes, key has 4/);
 });
 
-Deno.test("label set rejects values that are not valid UTF-8", () => {
-  const set = labelSet([label("raw", 2, [conf("string")])], ctx);
-  assert.throws(() => set.decode(b(0xff, 0xfe)), /label "raw": value is not valid UTF-8/);
+/** The one label value `string` decodes from `bytes`, and how many values were repaired. */
+function repaired(bytes: number[]): [string, number] {
+  const set = labelSet([label("raw", bytes.length, [conf("string")])], ctx);
+  const state: DecodeState = { transient: false, repaired: 0 };
+  const values = set.decode(Uint8Array.from(bytes), state);
+  return [values![0]!, state.repaired!];
+}
+
+Deno.test("label set repairs invalid UTF-8 the WHATWG way and counts each value once", () => {
+  // One U+FFFD per maximal invalid subpart (WHATWG "utf-8 decode", as TextDecoder does).
+  assert.deepEqual(repaired([0xff, 0xfe, 0x41]), ["\uFFFD\uFFFDA", 1]);
+  assert.deepEqual(repaired([0xff, 0xfe]), ["\uFFFD\uFFFD", 1]);
+  // Overlong encodings of "/" and of NUL: every byte is invalid on its own.
+  assert.deepEqual(repaired([0xc0, 0xaf]), ["\uFFFD\uFFFD", 1]);
+  assert.deepEqual(repaired([0xe0, 0x80, 0xaf]), ["\uFFFD\uFFFD\uFFFD", 1]);
+  assert.deepEqual(repaired([0xf0, 0x80, 0x80, 0xaf]), ["\uFFFD\uFFFD\uFFFD\uFFFD", 1]);
+  // Truncated sequences: a valid prefix cut short is one U+FFFD.
+  assert.deepEqual(repaired([0x61, 0xe2, 0x82]), ["a\uFFFD", 1]);
+  assert.deepEqual(repaired([0xe2, 0x82, 0x41]), ["\uFFFDA", 1]);
+  assert.deepEqual(repaired([0xf0, 0x9f, 0x98]), ["\uFFFD", 1]);
+  // An encoded surrogate and a lone continuation byte.
+  assert.deepEqual(repaired([0xed, 0xa0, 0x80]), ["\uFFFD\uFFFD\uFFFD", 1]);
+  assert.deepEqual(repaired([0x80, 0x61]), ["\uFFFDa", 1]);
+  // Valid multibyte text, a BOM and a literal U+FFFD are kept and not counted.
+  assert.deepEqual(repaired([0x68, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80]), ["hé😀", 0]);
+  assert.deepEqual(repaired([0xef, 0xbb, 0xbf, 0x61]), ["\uFEFFa", 0]);
+  assert.deepEqual(repaired([0xef, 0xbf, 0xbd]), ["\uFFFD", 0]);
+});
+
+Deno.test("label set repairs only the bad value of a row, through any decoder chain", () => {
+  const set = labelSet([
+    label("comm", 4, [conf("string")]),
+    label("name", 6, [conf("dname")]),
+    label("fruit", 32, [conf("string")]),
+  ], ctx);
+  const key = concat(b(0xff, 0xfe, 0x41, 0), b(2, 0x61, 0xc0, 1, 0x62, 0), padded("bananas", 32));
+  const state: DecodeState = { transient: false, repaired: 0 };
+  assert.deepEqual(set.decode(key, state), ["\uFFFD\uFFFDA", "a\uFFFD.b.", "bananas"]);
+  assert.equal(state.repaired, 2);
+  // Without a state to count in, the value is still repaired.
+  assert.deepEqual(set.decode(key), ["\uFFFD\uFFFDA", "a\uFFFD.b.", "bananas"]);
 });
 
 Deno.test("label set names the label whose decoder failed", () => {

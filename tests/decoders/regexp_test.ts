@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { DecoderConfigError } from "../../src/decoders/types.ts";
-import { build, conf, decodeText } from "./helpers.ts";
+import { DecoderConfigError, type DecodeState } from "../../src/decoders/types.ts";
+import { utf8 } from "../../src/decoders/text.ts";
+import { b, build, conf, decodeText } from "./helpers.ts";
 
 Deno.test("regexp passes inputs matching any pattern and skips the rest", () => {
   const d = build(conf("regexp", { regexps: ["^systemd-journal$", "^syslog-ng$"] }));
@@ -50,10 +51,35 @@ Deno.test("regexp without patterns is a config error", () => {
 Deno.test("regexp with an invalid pattern is a config error naming it", () => {
   assert.throws(
     () => build(conf("regexp", { regexps: ["ok", "(unclosed"] })),
-    /invalid pattern "\(unclosed": missing closing \)/,
+    /invalid pattern "\(unclosed": error parsing regexp: missing closing \)/,
   );
   assert.throws(
     () => build(conf("regexp", { regexps: ["(?<=a)b"] })),
-    /invalid pattern "\(\?<=a\)b": lookahead and lookbehind assertions are not supported by RE2/,
+    /invalid pattern "\(\?<=a\)b": .*\(RE2 has no lookahead, lookbehind or backreferences\)/,
   );
+});
+
+Deno.test("regexp matches RE2 anchors and flags, not their JS look-alikes", () => {
+  const d = build(conf("regexp", { regexps: ["\\Asystem\\.slice\\z", "(?i)^(docker)"] }));
+  assert.equal(decodeText(d, "system.slice"), "system.slice");
+  assert.equal(decodeText(d, "Asystem.slicez"), null);
+  assert.equal(decodeText(d, "DOCKER-abc.scope"), "DOCKER");
+});
+
+Deno.test("regexp matches invalid UTF-8 as repaired text and counts the repair", () => {
+  const d = build(conf("regexp", { regexps: ["^(.*)A$"] }));
+  const state: DecodeState = { transient: false };
+  const out = d.decode(b(0xff, 0xfe, 0x41), state);
+  assert.deepEqual(out, utf8("\uFFFD\uFFFD"));
+  assert.equal(state.repaired, 1);
+  const valid: DecodeState = { transient: false };
+  assert.deepEqual(d.decode(utf8("héA"), valid), utf8("hé"));
+  assert.equal(valid.repaired, undefined);
+});
+
+Deno.test("regexp over a pathological pattern answers a long input", () => {
+  const d = build(conf("regexp", { regexps: ["^(([a-z_]|[a-z_])+)+X$", "^(([a-z_])+)+$"] }));
+  const input = "a".repeat(4096);
+  assert.equal(decodeText(d, input), input);
+  assert.equal(decodeText(d, input + "!"), null);
 });
