@@ -1,6 +1,6 @@
 /** One config file's YAML text → validated typed `Config` (spec sections 2.2 and 2.3). */
 
-import { isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type {
   BucketType,
   CgroupIdMapConfig,
@@ -69,6 +69,10 @@ export function parseConfig(src: ConfigSource): Config {
   const r = new NodeReader(src.file, doc, lines);
   const root = r.field("", doc.contents, doc.contents);
   if (root.node === null) throw empty;
+  if (!isMap(root.node)) {
+    // Not quoted: a file that is no config at all would have its first line repeated.
+    throw r.error(root, `the document must be a mapping, got ${kindOf(root.node)}`);
+  }
   const top = r.fields(root, TOP_KEYS);
 
   const metrics = top.has("metrics") ? r.fields(top.get("metrics"), METRICS_KEYS) : null;
@@ -294,6 +298,10 @@ function readCgroupIdMap(r: NodeReader, field: Field): CgroupIdMapConfig {
   const regexps = readRegexps(r, regexpsField);
   if (regexps.length === 0) throw r.error(regexpsField, "cgroup_id_map lacks regexps");
   return { name, type: type as CgroupIdMapConfig["type"], regexps, pos: r.pos(field) };
+}
+
+function kindOf(node: Node): string {
+  return isSeq(node) ? "a list" : isScalar(node) ? "a scalar" : "an alias";
 }
 
 function lowerFirst(s: string): string {

@@ -59,8 +59,18 @@ export function childPath(parent: string, key: string): string {
   return parent === "" ? key : `${parent}.${key}`;
 }
 
+/**
+ * Aliases and `<<` merge keys are resolved on every read, so nested aliases can expand
+ * exponentially (a few hundred bytes of YAML would take minutes); both are capped per file.
+ */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+/** How deep `<<` merge keys may nest (a merge source that itself merges counts one level). */
+export const MAX_MERGE_DEPTH = 16;
+
 /** Turns nodes into typed values, throwing a `ConfigError` for anything out of shape. */
 export class NodeReader {
+  #aliasExpansions = 0;
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -89,6 +99,7 @@ export class NodeReader {
   field(path: string, node: unknown, at: Node): Field {
     let n = node as Node | null | undefined;
     if (isAlias(n)) {
+      this.#countAlias({ path, node: n, at });
       const target = n.resolve(this.doc);
       if (target === undefined) {
         throw this.error({ path, node: n, at }, `unknown alias "*${n.source}"`);
@@ -101,6 +112,15 @@ export class NodeReader {
     return { path, node: n, at: n };
   }
 
+  #countAlias(field: Field): void {
+    if (++this.#aliasExpansions <= MAX_ALIAS_EXPANSIONS) return;
+    throw this.error(
+      field,
+      `aliases expand more than ${MAX_ALIAS_EXPANSIONS} times; nested aliases and << merge ` +
+        `keys must not multiply`,
+    );
+  }
+
   /** Entries of a mapping with merge keys applied; duplicate keys are errors. */
   entries(field: Field): Entry[] {
     return this.#entries(field, new Set());
@@ -109,6 +129,9 @@ export class NodeReader {
   #entries(field: Field, seen: Set<Node>): Entry[] {
     const map = this.#mapNode(field);
     if (seen.has(map)) throw this.error(field, "merge key refers to its own mapping");
+    if (seen.size >= MAX_MERGE_DEPTH) {
+      throw this.error(field, `<< merge keys nest deeper than ${MAX_MERGE_DEPTH} levels`);
+    }
     seen.add(map);
     const own: Entry[] = [];
     const merged: Entry[] = [];
@@ -154,7 +177,7 @@ export class NodeReader {
       if (!allowed.includes(e.key)) {
         throw this.error(
           { ...e.value, node: e.keyNode },
-          `unknown key ${JSON.stringify(e.key)}, allowed keys are ${allowed.join(", ")}`,
+          `unknown key ${quoteKey(e.key)}, allowed keys are ${allowed.join(", ")}`,
         );
       }
     }
@@ -226,6 +249,15 @@ export class NodeReader {
       ? key.node.source ?? String(key.node.value)
       : String(key.node.value);
   }
+}
+
+// A file that is not a config (a password file, say) parses as odd keys: only name-like keys
+// are quoted back, so an error never repeats the content of a file read by mistake.
+const KEY_LIKE = /^[A-Za-z0-9_<-]{1,64}$/;
+
+/** A key for an error message: quoted when it looks like a key, else only its length. */
+export function quoteKey(key: string): string {
+  return KEY_LIKE.test(key) ? JSON.stringify(key) : `(not a key name, ${key.length} characters)`;
 }
 
 /** How a node reads in "got …" messages. */
