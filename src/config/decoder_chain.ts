@@ -34,7 +34,8 @@ const exactly = (allowed: number[], text: string) => (n: number) =>
   allowed.includes(n) ? null : text;
 const atLeast = (min: number) => (n: number) => n >= min ? null : `at least ${min}`;
 const raw = (sizes: (n: number) => string | null): DecoderInput => ({ kind: "raw", sizes });
-const DECIMAL: DecoderInput = { kind: "decimal" };
+// A lookup by number (errno, syscall, cgroup id, PCI id) parses uint's digits into a name.
+const LOOKUP: DecoderSignature = { input: { kind: "decimal" }, output: "name" };
 const BYTES: DecoderInput = { kind: "bytes" };
 
 /** Every decoder's signature. */
@@ -46,13 +47,13 @@ export const DECODER_SIGNATURES: Readonly<Record<DecoderName, DecoderSignature>>
   majorminor: { input: raw(atLeast(4)), output: "name" },
   ifname: { input: raw(atLeast(4)), output: "name" },
   kstack: { input: raw((n) => n % 8 === 0 ? null : "a multiple of 8"), output: "name" },
-  cgroup: { input: DECIMAL, output: "name" },
-  errno: { input: DECIMAL, output: "name" },
-  syscall: { input: DECIMAL, output: "name" },
-  pci_class: { input: DECIMAL, output: "name" },
-  pci_device: { input: DECIMAL, output: "name" },
-  pci_subclass: { input: DECIMAL, output: "name" },
-  pci_vendor: { input: DECIMAL, output: "name" },
+  cgroup: LOOKUP,
+  errno: LOOKUP,
+  syscall: LOOKUP,
+  pci_class: LOOKUP,
+  pci_device: LOOKUP,
+  pci_subclass: LOOKUP,
+  pci_vendor: LOOKUP,
   dname: { input: BYTES, output: "name" },
   hex: { input: BYTES, output: "name" },
   regexp: { input: BYTES, output: "text" },
