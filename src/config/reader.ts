@@ -129,7 +129,7 @@ export class NodeReader {
   #entries(field: Field, seen: Set<Node>): Entry[] {
     const map = this.#mapNode(field);
     if (seen.has(map)) throw this.error(field, "merge key refers to its own mapping");
-    if (seen.size >= MAX_MERGE_DEPTH) {
+    if (seen.size > MAX_MERGE_DEPTH) {
       throw this.error(field, `<< merge keys nest deeper than ${MAX_MERGE_DEPTH} levels`);
     }
     seen.add(map);
@@ -175,8 +175,10 @@ export class NodeReader {
     const entries = this.entries(field);
     for (const e of entries) {
       if (!allowed.includes(e.key)) {
+        // The path ends in the key, so a key that is not quoted is left out of it too.
+        const path = isKeyLike(e.key) ? e.value.path : field.path;
         throw this.error(
-          { ...e.value, node: e.keyNode },
+          { ...e.value, path, node: e.keyNode },
           `unknown key ${quoteKey(e.key)}, allowed keys are ${allowed.join(", ")}`,
         );
       }
@@ -255,10 +257,16 @@ export class NodeReader {
 // are quoted back, so an error never repeats the content of a file read by mistake.
 const KEY_LIKE = /^[A-Za-z0-9_<-]{1,64}$/;
 
+function isKeyLike(key: string): boolean {
+  return KEY_LIKE.test(key);
+}
+
 /** A key for an error message: quoted when it looks like a key, else only its length. */
 export function quoteKey(key: string): string {
-  return KEY_LIKE.test(key) ? JSON.stringify(key) : `(not a key name, ${key.length} characters)`;
+  return isKeyLike(key) ? JSON.stringify(key) : `(not a key name, ${key.length} characters)`;
 }
+
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** How a node reads in "got …" messages. */
 export function describe(node: Node): string {
@@ -266,7 +274,10 @@ export function describe(node: Node): string {
   if (isSeq(node)) return "a list";
   if (isScalar(node)) {
     if (node.value === null) return "nothing";
-    if (node.type === "PLAIN") return node.source ?? String(node.value);
+    // Control characters (a binary file read as YAML) are escaped, not written to the log.
+    if (node.type === "PLAIN" && !CONTROL.test(node.source ?? "")) {
+      return node.source ?? String(node.value);
+    }
     return JSON.stringify(String(node.value));
   }
   return "an alias";

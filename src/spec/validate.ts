@@ -98,7 +98,9 @@ function checkMetricMapType(m: Metric, map: MapSpec, fail: (message: string) => 
   if (isEventStream(map)) {
     throw fail(
       `map "${m.name}" is an event stream, not a map of counters` +
-        (m.kind === "counter" ? " (set perf_event_array: true for perf event arrays)" : ""),
+        (m.kind === "counter" && map.type === MapType.PERF_EVENT_ARRAY
+          ? " (set perf_event_array: true for perf event arrays)"
+          : ""),
     );
   }
   if (COUNTER_MAP_TYPES.includes(map.type)) return;
