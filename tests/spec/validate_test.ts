@@ -131,3 +131,29 @@ Deno.test("a perf_event_array counter needs a perf event array of that name", ()
       "BPF_MAP_TYPE_PERF_EVENT_ARRAY",
   );
 });
+
+Deno.test("counters read the six map types of counts; others are refused by type name", () => {
+  const readable = [
+    MapType.HASH,
+    MapType.LRU_HASH,
+    MapType.ARRAY,
+    MapType.PERCPU_HASH,
+    MapType.LRU_PERCPU_HASH,
+    MapType.PERCPU_ARRAY,
+  ];
+  for (const type of readable) {
+    const spec = { ...SPEC, maps: [map("m", type, 4)] };
+    const perCpu = spec.maps[0]!.perCpu;
+    // Per-CPU maps that are read with a `cpu` label are outside this test: they have none.
+    if (!perCpu) validateConfig(config(counter("m", [["x", 4]])), spec);
+  }
+  const refused: Array<[number, string]> = [[7, "STACK_TRACE"], [22, "QUEUE"], [11, "LPM_TRIE"]];
+  for (const [type, name] of refused) {
+    const spec = { ...SPEC, maps: [map("m", type, 4)] };
+    assert.throws(() => validateConfig(config(counter("m", [["x", 4]])), spec), {
+      name: "SpecError",
+      message: `map "m" is a BPF_MAP_TYPE_${name}, but a counter reads a map of counts: ` +
+        "BPF_MAP_TYPE_HASH, LRU_HASH, ARRAY, PERCPU_HASH, LRU_PERCPU_HASH or PERCPU_ARRAY",
+    });
+  }
+});
