@@ -15,7 +15,7 @@ import { mapTypeName } from "./map_types.ts";
  * Map types whose entries are u64 counts by key. Others are refused even when their sizes fit:
  * a STACK_TRACE or QUEUE map would be read as garbage counts, a map of maps as fds.
  */
-const COUNTER_MAP_TYPES: readonly number[] = [
+export const COUNTER_MAP_TYPES: readonly number[] = [
   MapType.HASH,
   MapType.LRU_HASH,
   MapType.ARRAY,

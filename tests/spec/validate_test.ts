@@ -5,7 +5,7 @@ import { MapType } from "../../ffi/libbpf.ts";
 import { parseConfig } from "../../src/config/parse.ts";
 import type { Config } from "../../src/config/types.ts";
 import type { MapSpec, ObjectSpec } from "../../src/spec/object_spec.ts";
-import { SpecError, validateConfig } from "../../src/spec/validate.ts";
+import { COUNTER_MAP_TYPES, SpecError, validateConfig } from "../../src/spec/validate.ts";
 
 function map(name: string, type: number, keySize: number, valueSize = 8): MapSpec {
   const perCpu = type === MapType.PERCPU_ARRAY || type === MapType.PERCPU_HASH;
@@ -133,15 +133,7 @@ Deno.test("a perf_event_array counter needs a perf event array of that name", ()
 });
 
 Deno.test("counters read the six map types of counts; others are refused by type name", () => {
-  const readable = [
-    MapType.HASH,
-    MapType.LRU_HASH,
-    MapType.ARRAY,
-    MapType.PERCPU_HASH,
-    MapType.LRU_PERCPU_HASH,
-    MapType.PERCPU_ARRAY,
-  ];
-  for (const type of readable) {
+  for (const type of COUNTER_MAP_TYPES) {
     const spec = { ...SPEC, maps: [map("m", type, 4)] };
     const perCpu = spec.maps[0]!.perCpu;
     // Per-CPU maps that are read with a `cpu` label are outside this test: they have none.
