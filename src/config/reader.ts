@@ -4,6 +4,7 @@
  */
 
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -12,6 +13,7 @@ import {
   type LineCounter,
   type Node,
   type Scalar,
+  visit,
   type YAMLMap,
 } from "yaml";
 import type { SourcePos } from "./types.ts";
@@ -70,6 +72,7 @@ export const MAX_MERGE_DEPTH = 16;
 /** Turns nodes into typed values, throwing a `ConfigError` for anything out of shape. */
 export class NodeReader {
   #aliasExpansions = 0;
+  #aliasTargets: Map<Alias, Node> | null = null;
 
   constructor(
     readonly file: string,
@@ -100,7 +103,7 @@ export class NodeReader {
     let n = node as Node | null | undefined;
     if (isAlias(n)) {
       this.#countAlias({ path, node: n, at });
-      const target = n.resolve(this.doc);
+      const target = this.#resolve(n);
       if (target === undefined) {
         throw this.error({ path, node: n, at }, `unknown alias "*${n.source}"`);
       }
@@ -110,6 +113,25 @@ export class NodeReader {
       return { path, node: null, at: n ?? at };
     }
     return { path, node: n, at: n };
+  }
+
+  // yaml's Alias.resolve walks the whole document on every call, which made a 250 KB file of
+  // aliases take minutes; one walk here maps every alias to the anchor before it.
+  #resolve(alias: Alias): Node | undefined {
+    if (this.#aliasTargets === null) {
+      const targets = new Map<Alias, Node>();
+      const anchors = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) {
+            const target = anchors.get(node.source);
+            if (target !== undefined) targets.set(node, target);
+          } else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.#aliasTargets = targets;
+    }
+    return this.#aliasTargets.get(alias);
   }
 
   #countAlias(field: Field): void {
