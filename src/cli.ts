@@ -12,6 +12,8 @@ export interface Flags {
   configCheckAttach: boolean;
   configStrict: boolean;
   configSkipCacheSize: number;
+  /** Largest config file accepted, in bytes. */
+  configMaxSize: number;
   debug: boolean;
   logNoTimestamps: boolean;
   listenAddress: string;
@@ -72,6 +74,12 @@ const FLAGS: FlagDoc[] = [
     type: "string",
     help: "Size of the LRU of keys a regexp decoder skipped (0 disables it)",
     default: "0",
+  },
+  {
+    name: "config.max-size",
+    type: "string",
+    help: "Largest config file accepted, in bytes",
+    default: "4194304",
   },
   { name: "debug", type: "boolean", help: "Log libbpf debug lines and serve raw maps on /maps" },
   {
@@ -168,6 +176,12 @@ export function parseCommandLine(argv: string[]): Command {
       `--config.skip-cache-size must be a non-negative integer, got "${skipRaw}"`,
     );
   }
+  const maxSizeRaw = str("config.max-size") ?? def("config.max-size");
+  if (!/^[1-9]\d{0,9}$/.test(maxSizeRaw)) {
+    throw new UsageError(
+      `--config.max-size must be a positive integer of bytes, got "${maxSizeRaw}"`,
+    );
+  }
   const telemetryPath = str("web.telemetry-path") ?? def("web.telemetry-path");
   if (!telemetryPath.startsWith("/")) {
     throw new UsageError(`--web.telemetry-path must start with "/", got "${telemetryPath}"`);
@@ -183,6 +197,7 @@ export function parseCommandLine(argv: string[]): Command {
       configCheckAttach: bool("config.check-attach"),
       configStrict: bool("config.strict"),
       configSkipCacheSize: Number(skipRaw),
+      configMaxSize: Number(maxSizeRaw),
       debug: bool("debug"),
       logNoTimestamps: bool("log.no-timestamps"),
       listenAddress,

@@ -7,6 +7,7 @@
 
 import { readFileViaLibc } from "../ffi/libc.ts";
 import type { ConfigFs } from "./config/load.ts";
+import { readBoundedTextFile, tooLarge } from "./config/file_read.ts";
 
 /** The config directory reported for the embedded examples (it exists only inside the binary). */
 export const EMBEDDED_CONFIG_DIR = "embedded:examples";
@@ -84,10 +85,12 @@ export function embeddedConfigFs(
   readFile: (path: string) => Uint8Array = readFileViaLibc,
 ): ConfigFs {
   return {
-    readTextFile(path: string): string {
+    readTextFile(path: string, maxBytes: number): string {
       const fdPath = embeddedPath(assets, path);
       if (fdPath === null) throw notFound(path);
-      return new TextDecoder().decode(readFile(fdPath));
+      const bytes = readFile(fdPath);
+      if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+      return new TextDecoder().decode(bytes);
     },
   };
 }
@@ -98,12 +101,13 @@ export function embeddedConfigFs(
  */
 export function sandboxedDiskFs(
   dir: string,
-  readTextFile: (path: string) => string = (p) => Deno.readTextFileSync(p),
+  readTextFile: (path: string, maxBytes: number) => string = (p, max) =>
+    readBoundedTextFile(dir, p, max),
 ): ConfigFs {
   return {
-    readTextFile(path: string): string {
+    readTextFile(path: string, maxBytes: number): string {
       try {
-        return readTextFile(path);
+        return readTextFile(path, maxBytes);
       } catch (e) {
         if (!(e instanceof Deno.errors.NotCapable)) throw e;
         const where = /^\/(proc|sys)(\/|$)/.test(path)

@@ -84,3 +84,18 @@ Deno.test("listen addresses parse like Go's host:port", () => {
   assert.throws(() => parseListenAddress("9435"), UsageError);
   assert.throws(() => parseListenAddress("host:99999"), /out of range/);
 });
+
+Deno.test("--config.max-size defaults to 4 MiB and takes a positive byte count", () => {
+  const size = (args: string[]) => {
+    const cmd = parseCommandLine(["--config.names=x", ...args]);
+    return cmd.kind === "run" ? cmd.flags.configMaxSize : null;
+  };
+  assert.equal(size([]), 4 * 1024 * 1024);
+  assert.equal(size(["--config.max-size=100"]), 100);
+  for (const bad of ["0", "-1", "4MiB", "1e6", ""]) {
+    assert.throws(() => size([`--config.max-size=${bad}`]), {
+      name: "UsageError",
+      message: `--config.max-size must be a positive integer of bytes, got "${bad}"`,
+    });
+  }
+});

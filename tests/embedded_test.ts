@@ -47,10 +47,13 @@ Deno.test("the embedded reader serves files under the embedded dir through their
     read.push(p);
     return new TextEncoder().encode("metrics: {}\n");
   });
-  assert.equal(fs.readTextFile(`${EMBEDDED_CONFIG_DIR}/timers.yaml`), "metrics: {}\n");
+  assert.equal(fs.readTextFile(`${EMBEDDED_CONFIG_DIR}/timers.yaml`, 1024), "metrics: {}\n");
   assert.deepEqual(read, ["/proc/self/fd/6"]);
-  assert.throws(() => fs.readTextFile(`${EMBEDDED_CONFIG_DIR}/nope.yaml`), Deno.errors.NotFound);
-  assert.throws(() => fs.readTextFile("/etc/timers.yaml"), Deno.errors.NotFound);
+  assert.throws(
+    () => fs.readTextFile(`${EMBEDDED_CONFIG_DIR}/nope.yaml`, 1024),
+    Deno.errors.NotFound,
+  );
+  assert.throws(() => fs.readTextFile("/etc/timers.yaml", 1024), Deno.errors.NotFound);
 });
 
 Deno.test("a --config.dir wins over the embedded examples, which win over the fallback", () => {
@@ -71,11 +74,11 @@ Deno.test("a sandbox refusal while reading a config says which directory may be 
     throw new Deno.errors.NotCapable(`Requires read access to "${p}", run again with --allow-read`);
   });
   assert.throws(
-    () => fs.readTextFile("/etc/other/x.yaml"),
+    () => fs.readTextFile("/etc/other/x.yaml", 1024),
     /^Error: reading is not permitted \(this process may read only --config\.dir "\/etc\/ebpf"\)/,
   );
   assert.throws(
-    () => fs.readTextFile("/proc/self/x.yaml"),
+    () => fs.readTextFile("/proc/self/x.yaml", 1024),
     /under \/proc and \/sys cannot be read/,
   );
 });
@@ -84,7 +87,7 @@ Deno.test("other read errors pass through the sandboxed reader unchanged", () =>
   const fs = sandboxedDiskFs("/d", () => {
     throw new Deno.errors.NotFound("gone");
   });
-  assert.throws(() => fs.readTextFile("/d/x.yaml"), Deno.errors.NotFound);
+  assert.throws(() => fs.readTextFile("/d/x.yaml", 1024), Deno.errors.NotFound);
 });
 
 Deno.test("a config name that is not embedded lists the embedded ones", () => {

@@ -56,7 +56,12 @@ export function loadConfigPhase(
     const source = configSource(flags.configDir, assets, defaultConfigDir);
     const names = parseConfigNames(flags.configNames);
     if (source.embedded && assets !== null) checkEmbeddedNames(assets, names);
-    return { configs: loadConfigs(source.dir, names, source.fs), readObject: source.readObject };
+    return {
+      configs: loadConfigs(source.dir, names, source.fs, {
+        maxBytes: flags.configMaxSize,
+      }),
+      readObject: source.readObject,
+    };
   }, (e) => `Error parsing configs: ${e.message}`);
 }
 

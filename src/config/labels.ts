@@ -1,24 +1,14 @@
 /** Label and decoder entries (`labels: [...]`, `decoders: [...]`) of metrics and spans. */
 
 import type { DecoderConfig, LabelConfig } from "./types.ts";
-import { DECODER_NAMES } from "./decoder_names.ts";
+import { DECODER_NAMES, type DecoderName } from "./decoder_names.ts";
+import { chainProblem, firstSizeProblem } from "./decoder_chain.ts";
 import { compileRe2 } from "../re2.ts";
 import type { Field, NodeReader } from "./reader.ts";
 import { labelNameProblem } from "./names.ts";
 
 const LABEL_KEYS = ["name", "size", "padding", "decoders"] as const;
 const DECODER_KEYS = ["name", "static_map", "regexps", "allow_unknown"] as const;
-
-/**
- * Input sizes a first decoder can ever accept (upstream fails every row otherwise); labels may
- * fold padding into their size, so only impossible sizes are rejected.
- */
-const FIRST_DECODER_SIZES: Readonly<Record<string, (size: number) => string | null>> = {
-  uint: (n) => [1, 2, 4, 8].includes(n) ? null : "1, 2, 4 or 8",
-  ksym: (n) => n >= 8 ? null : "at least 8",
-  majorminor: (n) => n >= 4 ? null : "at least 4",
-  ifname: (n) => n >= 4 ? null : "at least 4",
-};
 
 /** Which names a label list may use: metric labels become Prometheus label names. */
 export type LabelOwner = "counter" | "histogram" | "span";
@@ -59,18 +49,18 @@ function readLabel(r: NodeReader, item: Field): { label: LabelConfig; nameField:
   const padding = r.integer(paddingField) ?? 0;
   if (padding < 0) throw r.error(paddingField, `must not be negative, got ${padding}`);
   const decodersField = f.get("decoders");
-  const decoders = (r.list(decodersField) ?? []).map((d) => readDecoder(r, d));
+  const items = r.list(decodersField) ?? [];
+  const decoders = items.map((d) => readDecoder(r, d));
   if (decoders.length === 0) {
     throw r.error(decodersField, `label ${JSON.stringify(name)} lacks decoders`);
   }
-  const first = decoders[0]!;
-  const sizeRule = FIRST_DECODER_SIZES[first.name]?.(size);
-  if (sizeRule) {
-    throw r.error(
-      sizeField,
-      `decoder "${first.name}" needs a size of ${sizeRule} bytes, got ${size}`,
-    );
-  }
+  const sizeProblem = firstSizeProblem(decoders[0]!.name as DecoderName, size);
+  if (sizeProblem !== null) throw r.error(sizeField, sizeProblem);
+  decoders.forEach((d, i) => {
+    const previous = i === 0 ? null : decoders[i - 1]!.name as DecoderName;
+    const problem = chainProblem({ name: d.name as DecoderName, previous });
+    if (problem !== null) throw r.error(items[i]!, problem);
+  });
   return { label: { name, size, padding, decoders, pos: r.pos(item) }, nameField };
 }
 

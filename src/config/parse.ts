@@ -1,6 +1,6 @@
 /** One config file's YAML text → validated typed `Config` (spec sections 2.2 and 2.3). */
 
-import { isScalar, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type {
   BucketType,
   CgroupIdMapConfig,
@@ -9,6 +9,7 @@ import type {
   HistogramConfig,
   SpanConfig,
 } from "./types.ts";
+import { MAX_HISTOGRAM_BUCKETS } from "./types.ts";
 import { ConfigError } from "./errors.ts";
 import { parseDuration } from "./duration.ts";
 import { metricNameProblem } from "./names.ts";
@@ -37,6 +38,8 @@ const CGROUP_ID_MAP_TYPES = ["hash", "cgrp_storage"] as const;
 // kaddrs become `kaddr_<symbol>` globals in the BPF object, so they must be C identifiers.
 const KADDR_SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NS_PER_MS = 1_000_000n;
+// The largest bucket whose bound is 2^63: exp2 bucket i is 2^i, exp2zero bucket i is 2^(i-1).
+const MAX_EXP2_BUCKET: Readonly<Partial<Record<BucketType, number>>> = { exp2: 63, exp2zero: 64 };
 
 /** The YAML text of one config and where it lives. */
 export interface ConfigSource {
@@ -69,6 +72,10 @@ export function parseConfig(src: ConfigSource): Config {
   const r = new NodeReader(src.file, doc, lines);
   const root = r.field("", doc.contents, doc.contents);
   if (root.node === null) throw empty;
+  if (!isMap(root.node)) {
+    // Not quoted: a file that is no config at all would have its first line repeated.
+    throw r.error(root, `the document must be a mapping, got ${kindOf(root.node)}`);
+  }
   const top = r.fields(root, TOP_KEYS);
 
   const metrics = top.has("metrics") ? r.fields(top.get("metrics"), METRICS_KEYS) : null;
@@ -192,6 +199,7 @@ function readHistogram(r: NodeReader, item: Field, names: Map<string, number>): 
     if (max <= min) {
       throw r.error(maxField, `must be greater than bucket_min (${min}), got ${max}`);
     }
+    checkBucketRange(r, maxField, bucketType, min, max);
   }
 
   const keysField = f.get("bucket_keys");
@@ -206,6 +214,9 @@ function readHistogram(r: NodeReader, item: Field, names: Map<string, number>): 
   if (bucketType === "fixed") {
     if (keys.length === 0) {
       throw r.error(keysField, `histogram ${JSON.stringify(name)} of type fixed lacks bucket_keys`);
+    }
+    if (keys.length > MAX_HISTOGRAM_BUCKETS) {
+      throw r.error(keysField, tooManyBuckets(keys.length));
     }
     for (let i = 1; i < keys.length; i++) {
       const prev = keys[i - 1]!.v;
@@ -235,6 +246,30 @@ function readHistogram(r: NodeReader, item: Field, names: Map<string, number>): 
     labels,
     pos: r.pos(item),
   };
+}
+
+function checkBucketRange(
+  r: NodeReader,
+  maxField: Field,
+  type: BucketType,
+  min: number,
+  max: number,
+): void {
+  const limit = MAX_EXP2_BUCKET[type];
+  if (limit !== undefined && max > limit) {
+    throw r.error(
+      maxField,
+      `must be at most ${limit} for bucket_type ${type} (its bound is then 2^63), got ${max}`,
+    );
+  }
+  const count = max - min + 1;
+  if (count > MAX_HISTOGRAM_BUCKETS) {
+    throw r.error(maxField, `${tooManyBuckets(count)} (bucket_min ${min} to bucket_max ${max})`);
+  }
+}
+
+function tooManyBuckets(count: number): string {
+  return `gives ${count} buckets, at most ${MAX_HISTOGRAM_BUCKETS} are allowed`;
 }
 
 function readSpans(r: NodeReader, items: Field[]): SpanConfig[] {
@@ -294,6 +329,10 @@ function readCgroupIdMap(r: NodeReader, field: Field): CgroupIdMapConfig {
   const regexps = readRegexps(r, regexpsField);
   if (regexps.length === 0) throw r.error(regexpsField, "cgroup_id_map lacks regexps");
   return { name, type: type as CgroupIdMapConfig["type"], regexps, pos: r.pos(field) };
+}
+
+function kindOf(node: Node): string {
+  return isSeq(node) ? "a list" : isScalar(node) ? "a scalar" : "an alias";
 }
 
 function lowerFirst(s: string): string {

@@ -4,6 +4,7 @@
  */
 
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -12,6 +13,7 @@ import {
   type LineCounter,
   type Node,
   type Scalar,
+  visit,
   type YAMLMap,
 } from "yaml";
 import type { SourcePos } from "./types.ts";
@@ -59,8 +61,19 @@ export function childPath(parent: string, key: string): string {
   return parent === "" ? key : `${parent}.${key}`;
 }
 
+/**
+ * Aliases and `<<` merge keys are resolved on every read, so nested aliases can expand
+ * exponentially (a few hundred bytes of YAML would take minutes); both are capped per file.
+ */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+/** How deep `<<` merge keys may nest (a merge source that itself merges counts one level). */
+export const MAX_MERGE_DEPTH = 16;
+
 /** Turns nodes into typed values, throwing a `ConfigError` for anything out of shape. */
 export class NodeReader {
+  #aliasExpansions = 0;
+  #aliasTargets: Map<Alias, Node> | null = null;
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -89,7 +102,8 @@ export class NodeReader {
   field(path: string, node: unknown, at: Node): Field {
     let n = node as Node | null | undefined;
     if (isAlias(n)) {
-      const target = n.resolve(this.doc);
+      this.#countAlias({ path, node: n, at });
+      const target = this.#resolve(n);
       if (target === undefined) {
         throw this.error({ path, node: n, at }, `unknown alias "*${n.source}"`);
       }
@@ -101,6 +115,34 @@ export class NodeReader {
     return { path, node: n, at: n };
   }
 
+  // yaml's Alias.resolve walks the whole document on every call, which made a 250 KB file of
+  // aliases take minutes; one walk here maps every alias to the anchor before it.
+  #resolve(alias: Alias): Node | undefined {
+    if (this.#aliasTargets === null) {
+      const targets = new Map<Alias, Node>();
+      const anchors = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) {
+            const target = anchors.get(node.source);
+            if (target !== undefined) targets.set(node, target);
+          } else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.#aliasTargets = targets;
+    }
+    return this.#aliasTargets.get(alias);
+  }
+
+  #countAlias(field: Field): void {
+    if (++this.#aliasExpansions <= MAX_ALIAS_EXPANSIONS) return;
+    throw this.error(
+      field,
+      `aliases expand more than ${MAX_ALIAS_EXPANSIONS} times; nested aliases and << merge ` +
+        `keys must not multiply`,
+    );
+  }
+
   /** Entries of a mapping with merge keys applied; duplicate keys are errors. */
   entries(field: Field): Entry[] {
     return this.#entries(field, new Set());
@@ -109,6 +151,9 @@ export class NodeReader {
   #entries(field: Field, seen: Set<Node>): Entry[] {
     const map = this.#mapNode(field);
     if (seen.has(map)) throw this.error(field, "merge key refers to its own mapping");
+    if (seen.size > MAX_MERGE_DEPTH) {
+      throw this.error(field, `<< merge keys nest deeper than ${MAX_MERGE_DEPTH} levels`);
+    }
     seen.add(map);
     const own: Entry[] = [];
     const merged: Entry[] = [];
@@ -152,9 +197,11 @@ export class NodeReader {
     const entries = this.entries(field);
     for (const e of entries) {
       if (!allowed.includes(e.key)) {
+        // The path ends in the key, so a key that is not quoted is left out of it too.
+        const path = isKeyLike(e.key) ? e.value.path : field.path;
         throw this.error(
-          { ...e.value, node: e.keyNode },
-          `unknown key ${JSON.stringify(e.key)}, allowed keys are ${allowed.join(", ")}`,
+          { ...e.value, path, node: e.keyNode },
+          `unknown key ${quoteKey(e.key)}, allowed keys are ${allowed.join(", ")}`,
         );
       }
     }
@@ -228,13 +275,31 @@ export class NodeReader {
   }
 }
 
+// A file that is not a config (a password file, say) parses as odd keys: only name-like keys
+// are quoted back, so an error never repeats the content of a file read by mistake.
+const KEY_LIKE = /^[A-Za-z0-9_<-]{1,64}$/;
+
+function isKeyLike(key: string): boolean {
+  return KEY_LIKE.test(key);
+}
+
+/** A key for an error message: quoted when it looks like a key, else only its length. */
+export function quoteKey(key: string): string {
+  return isKeyLike(key) ? JSON.stringify(key) : `(not a key name, ${key.length} characters)`;
+}
+
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /** How a node reads in "got …" messages. */
 export function describe(node: Node): string {
   if (isMap(node)) return "a mapping";
   if (isSeq(node)) return "a list";
   if (isScalar(node)) {
     if (node.value === null) return "nothing";
-    if (node.type === "PLAIN") return node.source ?? String(node.value);
+    // Control characters (a binary file read as YAML) are escaped, not written to the log.
+    if (node.type === "PLAIN" && !CONTROL.test(node.source ?? "")) {
+      return node.source ?? String(node.value);
+    }
     return JSON.stringify(String(node.value));
   }
   return "an alias";

@@ -78,3 +78,9 @@ export interface Config {
   kaddrs: string[];
   cgroupIdMap?: CgroupIdMapConfig;
 }
+
+/**
+ * Most buckets a histogram may have: every bucket is a row on each scrape, so a typo like
+ * `bucket_max: 100000000` would make scrapes take seconds and gigabytes.
+ */
+export const MAX_HISTOGRAM_BUCKETS = 256;

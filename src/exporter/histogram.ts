@@ -3,7 +3,7 @@
  * histograms following spec 3.7: exp2, exp2zero, linear and fixed bucket layouts.
  */
 
-import type { HistogramConfig } from "../config/types.ts";
+import { type HistogramConfig, MAX_HISTOGRAM_BUCKETS } from "../config/types.ts";
 import type { HistogramSample, ScalarSample } from "../encode/model.ts";
 import { labelKey } from "./aggregate.ts";
 
@@ -84,6 +84,9 @@ function underscoresOk(s: string): boolean {
   return saw !== "_";
 }
 
+// Configs from the parser never exceed this; ones built in code are held to it here too.
+const TOO_MANY = `more than ${MAX_HISTOGRAM_BUCKETS} buckets`;
+
 /**
  * Why a config yields no series at all (upstream logs and skips each series), or null when
  * it is usable. Callers can log this once instead of once per scrape.
@@ -93,10 +96,12 @@ export function histogramSkipReason(conf: HistogramConfig): string | null {
     case "exp2":
     case "exp2zero":
     case "linear":
+      if (conf.bucket_max - conf.bucket_min >= MAX_HISTOGRAM_BUCKETS) return TOO_MANY;
       return conf.bucket_max === conf.bucket_min
         ? `bucket_min and bucket_max are both ${conf.bucket_min}`
         : null;
     case "fixed":
+      if (conf.bucket_keys.length > MAX_HISTOGRAM_BUCKETS) return TOO_MANY;
       return conf.bucket_keys.length === 0 ? "bucket_keys is empty" : null;
     default:
       return `unknown bucket type "${conf.bucket_type as string}"`;

@@ -1,13 +1,28 @@
 /**
  * Checks a config against the object it names, kernel-free: every counter and histogram has a
- * map of 8-byte values whose key the labels describe, and every perf_event_array counter a
- * BPF_MAP_TYPE_PERF_EVENT_ARRAY. Runs on an ObjectSpec, so it needs no privilege.
+ * map of a type the exporter can walk, with 8-byte values and a key the labels describe, and
+ * every perf_event_array counter a BPF_MAP_TYPE_PERF_EVENT_ARRAY. Runs on an ObjectSpec, so it
+ * needs no privilege. (A RINGBUF belongs to tracing spans; they are not validated here yet.)
  */
 
 import { MapType } from "../../ffi/libbpf.ts";
 import type { Config, CounterConfig, LabelConfig, SourcePos } from "../config/types.ts";
 import { expectedKeySize } from "./key_layout.ts";
 import { findMap, type MapSpec, type ObjectSpec } from "./object_spec.ts";
+import { mapTypeName } from "./map_types.ts";
+
+/**
+ * Map types whose entries are u64 counts by key. Others are refused even when their sizes fit:
+ * a STACK_TRACE or QUEUE map would be read as garbage counts, a map of maps as fds.
+ */
+export const COUNTER_MAP_TYPES: readonly number[] = [
+  MapType.HASH,
+  MapType.LRU_HASH,
+  MapType.ARRAY,
+  MapType.PERCPU_HASH,
+  MapType.LRU_PERCPU_HASH,
+  MapType.PERCPU_ARRAY,
+];
 
 /** A config that does not fit its object; `pos` is the metric's place in the YAML. */
 export class SpecError extends Error {
@@ -62,16 +77,11 @@ function checkMetricMap(config: Config, spec: ObjectSpec, m: Metric): void {
         (names.length ? names.join(", ") : "no maps"),
     );
   }
+  checkMetricMapType(m, map, fail);
   if (map.valueSize !== 8) {
     throw fail(
       `value size of map "${m.name}" is ${map.valueSize} bytes, the exporter reads u64 values ` +
         `(8 bytes)`,
-    );
-  }
-  if (isEventStream(map)) {
-    throw fail(
-      `map "${m.name}" is an event stream, not a map of counters` +
-        (m.kind === "counter" ? " (set perf_event_array: true for perf event arrays)" : ""),
     );
   }
   const want = expectedKeySize(m.labels, map.perCpu);
@@ -82,6 +92,23 @@ function checkMetricMap(config: Config, spec: ObjectSpec, m: Metric): void {
         `(${sizes.join(", ") || "none"}) describe ${want} bytes`,
     );
   }
+}
+
+function checkMetricMapType(m: Metric, map: MapSpec, fail: (message: string) => SpecError): void {
+  if (isEventStream(map)) {
+    throw fail(
+      `map "${m.name}" is an event stream, not a map of counters` +
+        (m.kind === "counter" && map.type === MapType.PERF_EVENT_ARRAY
+          ? " (set perf_event_array: true for perf event arrays)"
+          : ""),
+    );
+  }
+  if (COUNTER_MAP_TYPES.includes(map.type)) return;
+  const allowed = COUNTER_MAP_TYPES.map((t) => mapTypeName(t).replace("BPF_MAP_TYPE_", ""));
+  throw fail(
+    `map "${m.name}" is a ${mapTypeName(map.type)}, but a ${m.kind} reads a map of counts: ` +
+      `BPF_MAP_TYPE_${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`,
+  );
 }
 
 function isEventStream(map: MapSpec): boolean {

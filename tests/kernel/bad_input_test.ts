@@ -1,34 +1,10 @@
 /** Bad input: one clear message, a non-zero exit, and no BPF program left loaded. */
 
 import assert from "node:assert/strict";
-import {
-  kernelTest,
-  loadedProgramIds,
-  loadedPrograms,
-  ROOT,
-  runExporter,
-  waitUntil,
-} from "./harness.ts";
+import { kernelTest, loadedProgramIds, ROOT, runExporter, waitNewProgramsGone } from "./harness.ts";
 
 const FIXTURE_OBJ = `${ROOT}/tests/fixtures/bpf/badmaps.bpf.o`;
 const FIXTURE_PROG = "badmaps_fixture"; // bpftool shows names cut to 15 characters
-
-/**
- * Waits until no fixture program loaded since `before` remains. A failed run reports no program
- * ids, so new ids with the fixture's name stand in for them; the kernel frees a program an RCU
- * grace period after its last reference, so a short-lived one may still be listed for a moment.
- */
-async function waitFixtureProgramsGone(before: Set<number>): Promise<void> {
-  let left: number[] = [];
-  await waitUntil("fixture programs to be freed", async () => {
-    left = (await loadedPrograms())
-      .filter((p) => p.name?.startsWith(FIXTURE_PROG) && !before.has(p.id))
-      .map((p) => p.id);
-    return left.length === 0;
-  }).catch((e) => {
-    throw new Error(`fixture program(s) ${left.join(", ")} left loaded: ${(e as Error).message}`);
-  });
-}
 
 function counterYaml(name: string, labels: string): string {
   return `metrics:\n  counters:\n    - name: ${name}\n      help: test counter\n      labels:\n${labels}`;
@@ -54,7 +30,7 @@ async function expectFailure(
     assert.notEqual(r.code, 0, `expected failure, got exit 0:\n${r.stderr}`);
     assert.match(r.stderr, pattern);
     assert.ok(!/Listening on/.test(r.stderr), "no port opened");
-    await waitFixtureProgramsGone(before);
+    await waitNewProgramsGone(before, [FIXTURE_PROG]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

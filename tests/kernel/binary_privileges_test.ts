@@ -118,10 +118,23 @@ kernelTest(
         30000,
         { cwd: "/" },
       );
+      // A name cannot leave the directory at all; a symlink can point out, and is refused.
       assert.equal(denied.code, 1, denied.out);
-      assert.match(denied.out, /elsewhere\/timers\.yaml/);
-      assert.match(denied.out, /not permitted.*may read only --config\.dir/);
+      assert.match(denied.out, /"\.\.\/elsewhere\/timers": config names must be plain file names/);
       assert.doesNotMatch(denied.out, /Allow\?|\[y\/n|run again with/);
+      Deno.symlinkSync(`${dir.path}/elsewhere/timers.yaml`, `${dir.path}/granted/link.yaml`);
+      const linked = await runWithin(
+        ["env", "-i", bin, `--config.dir=${dir.path}/granted`, "--config.names", "link"],
+        30000,
+        { cwd: "/" },
+      );
+      assert.equal(linked.code, 1, linked.out);
+      assert.match(linked.out, /elsewhere\/timers\.yaml/);
+      assert.match(
+        linked.out,
+        /refusing to read .*, outside the config directory "[^"]*\/granted"/,
+      );
+      assert.doesNotMatch(linked.out, /Allow\?|\[y\/n|run again with/);
 
       const proc = await runWithin(
         ["env", "-i", bin, "--config.dir=/proc/self", "--config.names", "x"],

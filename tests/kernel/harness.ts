@@ -221,6 +221,24 @@ export async function waitProgramsGone(ids: Iterable<number>, timeoutMs = 10000)
   });
 }
 
+/**
+ * Waits until no program loaded since `before` whose name starts with one of `prefixes`
+ * remains. A failed run reports no program ids, so new ids with a fixture's name stand in for
+ * them (bpftool shows names cut to 15 characters); the kernel frees a program an RCU grace
+ * period after its last reference, so a short-lived one may still be listed for a moment.
+ */
+export async function waitNewProgramsGone(before: Set<number>, prefixes: string[]): Promise<void> {
+  let left: number[] = [];
+  await waitUntil(`programs named ${prefixes.join(" or ")} to be freed`, async () => {
+    left = (await loadedPrograms())
+      .filter((p) => prefixes.some((x) => p.name?.startsWith(x)) && !before.has(p.id))
+      .map((p) => p.id);
+    return left.length === 0;
+  }).catch((e) => {
+    throw new Error(`program(s) ${left.join(", ")} left loaded: ${(e as Error).message}`);
+  });
+}
+
 /** Ids of every BPF program loaded in the kernel right now. */
 export async function loadedProgramIds(): Promise<Set<number>> {
   return new Set((await loadedPrograms()).map((p) => p.id));

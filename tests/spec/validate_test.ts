@@ -5,7 +5,7 @@ import { MapType } from "../../ffi/libbpf.ts";
 import { parseConfig } from "../../src/config/parse.ts";
 import type { Config } from "../../src/config/types.ts";
 import type { MapSpec, ObjectSpec } from "../../src/spec/object_spec.ts";
-import { SpecError, validateConfig } from "../../src/spec/validate.ts";
+import { COUNTER_MAP_TYPES, SpecError, validateConfig } from "../../src/spec/validate.ts";
 
 function map(name: string, type: number, keySize: number, valueSize = 8): MapSpec {
   const perCpu = type === MapType.PERCPU_ARRAY || type === MapType.PERCPU_HASH;
@@ -130,4 +130,22 @@ Deno.test("a perf_event_array counter needs a perf event array of that name", ()
     'counter "key_u64" has perf_event_array: true but map "key_u64" is not a ' +
       "BPF_MAP_TYPE_PERF_EVENT_ARRAY",
   );
+});
+
+Deno.test("counters read the six map types of counts; others are refused by type name", () => {
+  for (const type of COUNTER_MAP_TYPES) {
+    const spec = { ...SPEC, maps: [map("m", type, 4)] };
+    const perCpu = spec.maps[0]!.perCpu;
+    // Per-CPU maps that are read with a `cpu` label are outside this test: they have none.
+    if (!perCpu) validateConfig(config(counter("m", [["x", 4]])), spec);
+  }
+  const refused: Array<[number, string]> = [[7, "STACK_TRACE"], [22, "QUEUE"], [11, "LPM_TRIE"]];
+  for (const [type, name] of refused) {
+    const spec = { ...SPEC, maps: [map("m", type, 4)] };
+    assert.throws(() => validateConfig(config(counter("m", [["x", 4]])), spec), {
+      name: "SpecError",
+      message: `map "m" is a BPF_MAP_TYPE_${name}, but a counter reads a map of counts: ` +
+        "BPF_MAP_TYPE_HASH, LRU_HASH, ARRAY, PERCPU_HASH, LRU_PERCPU_HASH or PERCPU_ARRAY",
+    });
+  }
 });
