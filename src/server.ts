@@ -58,27 +58,25 @@ function wantsGzip(req: Request): boolean {
 }
 
 /**
+ * How long a streamed exposition may take to reach the client. Coalesced scrapes keep each
+ * chunk until every reader has it, so a client that stops reading would hold the rest of the
+ * body; past this deadline its response is aborted and its share released.
+ */
+export const STREAM_DEADLINE_MS = 60_000;
+
+/**
  * Answers with the exposition. A body that fits in one chunk is sent whole; a larger one is
  * streamed chunk by chunk, so encoding a huge scrape never holds the event loop for long.
  */
-function respondChunks(req: Request, body: ChunkedBody): Response {
+function respondChunks(req: Request, body: ChunkedBody, deadlineMs: number): Response {
   const first = body.chunks.next();
   if (first.done) return respond(req, new Uint8Array(0), body.contentType);
   const second = body.chunks.next();
-  if (second.done) return respond(req, first.value, body.contentType);
-  const pending = [first.value, second.value];
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = pending.shift() ?? body.chunks.next();
-      if (next instanceof Uint8Array) {
-        controller.enqueue(next);
-      } else if (next.done) {
-        controller.close();
-      } else {
-        controller.enqueue(next.value);
-      }
-    },
-  });
+  if (second.done) {
+    body.chunks.return?.();
+    return respond(req, first.value, body.contentType);
+  }
+  const stream = chunkStream(body.chunks, [first.value, second.value], deadlineMs);
   const headers = new Headers({ "content-type": body.contentType, "vary": "accept-encoding" });
   if (!wantsGzip(req)) return new Response(stream, { headers });
   headers.set("content-encoding", "gzip");
@@ -86,8 +84,48 @@ function respondChunks(req: Request, body: ChunkedBody): Response {
   return new Response(stream.pipeThrough(gzip), { headers });
 }
 
+// The rest of `chunks` after `pending`, given up (and `chunks` released) at the deadline or
+// when the client goes away.
+function chunkStream(
+  chunks: Iterator<Uint8Array<ArrayBuffer>>,
+  pending: Uint8Array<ArrayBuffer>[],
+  deadlineMs: number,
+): ReadableStream<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finish = () => {
+    clearTimeout(timer);
+    chunks.return?.();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      timer = setTimeout(() => {
+        finish();
+        controller.error(new Error(`response not read within ${deadlineMs}ms`));
+      }, deadlineMs);
+      // A stalled client must not keep the process from exiting.
+      // (Deno's timers are numbers at run time; the Node typings say Timeout.)
+      Deno.unrefTimer(Number(timer));
+    },
+    pull(controller) {
+      const next = pending.shift() ?? chunks.next();
+      if (next instanceof Uint8Array) {
+        controller.enqueue(next);
+      } else if (next.done) {
+        finish();
+        controller.close();
+      } else {
+        controller.enqueue(next.value);
+      }
+    },
+    cancel: finish,
+  });
+}
+
 /** Builds the request handler (exported for tests that call it without a socket). */
-export function handler(routes: Routes): (req: Request) => Promise<Response> {
+export function handler(
+  routes: Routes,
+  streamDeadlineMs = STREAM_DEADLINE_MS,
+): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -95,7 +133,7 @@ export function handler(routes: Routes): (req: Request) => Promise<Response> {
     }
     if (url.pathname === routes.telemetryPath) {
       try {
-        return respondChunks(req, await routes.metrics());
+        return respondChunks(req, await routes.metrics(), streamDeadlineMs);
       } catch (e) {
         return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
       }

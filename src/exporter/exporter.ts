@@ -23,6 +23,8 @@ import { PerfEventCounter } from "./perf_counters.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
 import type { MapSource } from "./map_source.ts";
+import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
+import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
@@ -74,6 +76,18 @@ export interface ExporterOptions {
   host: Host;
   skipCacheSize: number;
   load: LoadOptions;
+  /** Series kept per metric and scrape (--metrics.max-series); 0 keeps all. Default: all. */
+  maxSeries?: number;
+  /** Time one config's metrics may take per scrape (--metrics.config-timeout); 0: no limit. */
+  configTimeoutMs?: number;
+  /** Milliseconds clock for the config budget (tests pass a fake one). */
+  clock?: () => number;
+}
+
+// A scrape in flight: every request that arrives before it is collected reads its bytes.
+interface Flight {
+  shared: SharedChunks;
+  ready: Promise<void>;
 }
 
 interface MetricReader {
@@ -90,6 +104,11 @@ export class Exporter {
   readonly configs: Config[];
   readonly loaded: LoadedConfig[] = [];
   readonly decoderErrors = new Map<string, number>();
+  /** Series dropped by --metrics.max-series, by config and metric name. */
+  readonly seriesDropped = new Map<string, { config: string; metric: string; count: number }>();
+  /** Scrapes whose budget a config exceeded, by config name. */
+  readonly scrapeTimeouts = new Map<string, number>();
+  #limitLogged = new Set<string>();
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
   #pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -99,6 +118,7 @@ export class Exporter {
 
   #keys = new Map<string, KeyDecoder>();
   #scrapeQueue: Promise<void> = Promise.resolve();
+  #flight: Flight | null = null;
   // The writer's memo of the previous scrape (order, line prefixes) is this exporter's alone.
   readonly #writer = new TextWriter();
 
@@ -248,9 +268,30 @@ export class Exporter {
   /**
    * One scrape in the text format: the families written by this exporter's own writer, as
    * chunks of roughly `targetChunkBytes` (values are read before the promise resolves).
+   * Concurrent calls coalesce: a call made while a scrape is being collected gets a reader of
+   * that scrape's chunks (cut at the first caller's size) instead of a collection of its own;
+   * a call made after it was collected starts a new one.
    */
-  scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<Generator<Uint8Array<ArrayBuffer>>> {
-    return this.collectWith((families) => this.#writer.chunks(families, targetChunkBytes));
+  scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<ChunkReader> {
+    const flight = this.#flight ?? this.#startFlight(targetChunkBytes);
+    // Registered now, before anyone reads, so no chunk is released before this reader has it.
+    const reader = flight.shared.reader();
+    return flight.ready.then(() => reader);
+  }
+
+  #startFlight(targetChunkBytes: number): Flight {
+    const shared = new SharedChunks();
+    const ready = this.collectWith((families) => {
+      shared.setSource(this.#writer.chunks(families, targetChunkBytes));
+    });
+    const flight = { shared, ready };
+    this.#flight = flight;
+    // Runs before any caller's continuation: a request after this point starts a new scrape.
+    const land = () => {
+      if (this.#flight === flight) this.#flight = null;
+    };
+    ready.then(land, land);
+    return flight;
   }
 
   /**
@@ -276,16 +317,15 @@ export class Exporter {
 
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
     const families: MetricFamily[] = [];
+    const budget = new ConfigBudget(this.#opts.configTimeoutMs ?? 0, this.#opts.clock);
     for (const r of this.#readers) {
+      if (budget.enter(r.config, families.length)) continue;
       try {
-        const f = await this.#collectOne(r, slicer);
+        const f = await this.#collectOne(r, slicer, budget);
         if (f !== null) families.push(f);
       } catch (e) {
-        this.#countError(r.config);
-        log(
-          `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ` +
-            (e as Error).message,
-        );
+        if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
+        else this.#failed(r, e as Error);
       } finally {
         r.keys.endScrape();
       }
@@ -310,8 +350,29 @@ export class Exporter {
     return builtinFamilies(this, families);
   }
 
-  async #collectOne(r: MetricReader, slicer: Slicer): Promise<MetricFamily | null> {
+  #failed(r: MetricReader, e: Error): void {
+    this.#countError(r.config);
+    log(
+      `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ${e.message}`,
+    );
+  }
+
+  // Drops what the config gathered in this scrape and skips the rest of its metrics.
+  #timedOut(r: MetricReader, budget: ConfigBudget, families: MetricFamily[], e: Error): void {
+    families.length = budget.skip();
+    const n = (this.scrapeTimeouts.get(r.config) ?? 0) + 1;
+    this.scrapeTimeouts.set(r.config, n);
+    // Once per config: a config that is always slow would log on every scrape.
+    if (n === 1) log(`${e.message}; its metrics are left out of this scrape`);
+  }
+
+  async #collectOne(
+    r: MetricReader,
+    slicer: Slicer,
+    budget: ConfigBudget,
+  ): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
+    budget.check(r.conf.name);
     const agg = new Aggregator();
     const keys = r.keys;
     const sink = (buf: Uint8Array, offset: number, length: number, value: number) => {
@@ -321,6 +382,9 @@ export class Exporter {
     for (let i = 0; i < entries.count; i += ROWS_PER_SLICE) {
       forEachRow(entries, r.layout, sink, i, i + ROWS_PER_SLICE);
       await slicer.maybeYield();
+      // Closed (SIGTERM) while this map was being decoded: stop now, not after the last row.
+      if (!this.#active) return null;
+      budget.check(r.conf.name);
     }
     const labelNames = r.conf.labels.map((l) => l.name);
     if (r.kind === "counter") {
@@ -329,7 +393,7 @@ export class Exporter {
         help: r.conf.help,
         type: "counter",
         labelNames,
-        samples: agg.samples(),
+        samples: this.#capSeries(r, agg.samples()),
         distinct: true,
       };
       return family;
@@ -339,8 +403,28 @@ export class Exporter {
       help: r.conf.help,
       type: "histogram",
       labelNames: labelNames.slice(0, -1),
-      samples: foldHistogram(agg.samples(), r.conf as HistogramConfig),
+      samples: this.#capSeries(r, foldHistogram(agg.samples(), r.conf as HistogramConfig)),
     };
+  }
+
+  // Keeps the first --metrics.max-series series in aggregation order (map read order, then
+  // rows decoded outside the cache) and counts the rest in series_dropped_total.
+  #capSeries<S>(r: MetricReader, samples: S[]): S[] {
+    const max = this.#opts.maxSeries ?? 0;
+    if (max === 0 || samples.length <= max) return samples;
+    const dropped = samples.length - max;
+    const id = `${r.config}\0${r.conf.name}`;
+    const entry = this.seriesDropped.get(id) ?? { config: r.config, metric: r.conf.name, count: 0 };
+    entry.count += dropped;
+    this.seriesDropped.set(id, entry);
+    if (!this.#limitLogged.has(id)) {
+      this.#limitLogged.add(id);
+      log(
+        `${r.kind} "${r.conf.name}" of config "${r.config}" has ${samples.length} series, over ` +
+          `--metrics.max-series=${max}: the rest are dropped from every scrape that exceeds it`,
+      );
+    }
+    return samples.slice(0, max);
   }
 
   /** Raw rows of every metric map (for /maps); a map that fails to read carries its error. */
