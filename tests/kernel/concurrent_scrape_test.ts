@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { buildArtifacts } from "../../bench/build.ts";
 import { BenchMaps } from "../../bench/maps.ts";
 import { memory } from "../../bench/proc.ts";
+import { privateBpffsArgs } from "../../bench/namespace.ts";
 import { kernelTest, note, ROOT, TIMEOUT_SCALE, withExporter } from "./harness.ts";
 
 const KEYS = Number(Deno.env.get("EBPF_EXPORTER_CONCURRENT_KEYS") ?? "1000000");
@@ -60,20 +61,13 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** Runs this test file again under `unshare --mount` with a fresh bpffs; its output is ours. */
 async function inPrivateBpffs(): Promise<void> {
   const out = await new Deno.Command("unshare", {
-    args: [
-      "--mount",
-      "--propagation",
-      "private",
-      "sh",
-      "-c",
-      'mount -t bpf bpf /sys/fs/bpf && exec "$@"',
-      "sh",
+    args: privateBpffsArgs([
       Deno.execPath(),
       "test",
       "--quiet",
       "-P=test",
       new URL(import.meta.url).pathname,
-    ],
+    ]),
     cwd: ROOT,
     env: { [IN_NAMESPACE]: "1" },
     stdin: "null",
