@@ -58,17 +58,18 @@ function wantsGzip(req: Request): boolean {
 }
 
 /**
- * How long a streamed exposition may take to reach the client. Coalesced scrapes keep each
- * chunk until every reader has it, so a client that stops reading would hold the rest of the
- * body; past this deadline its response is aborted and its share released.
+ * How long a streamed exposition may wait for its client to take the next chunk. Coalesced
+ * scrapes keep each chunk until every reader has it, so a client that stops reading would hold
+ * the rest of the body; after this long without a read its response is aborted and its share
+ * released. A client that keeps reading is never cut, however long the body.
  */
-export const STREAM_DEADLINE_MS = 60_000;
+export const STREAM_STALL_MS = 30_000;
 
 /**
  * Answers with the exposition. A body that fits in one chunk is sent whole; a larger one is
  * streamed chunk by chunk, so encoding a huge scrape never holds the event loop for long.
  */
-function respondChunks(req: Request, body: ChunkedBody, deadlineMs: number): Response {
+function respondChunks(req: Request, body: ChunkedBody, stallMs: number): Response {
   const first = body.chunks.next();
   if (first.done) return respond(req, new Uint8Array(0), body.contentType);
   const second = body.chunks.next();
@@ -76,7 +77,7 @@ function respondChunks(req: Request, body: ChunkedBody, deadlineMs: number): Res
     body.chunks.return?.();
     return respond(req, first.value, body.contentType);
   }
-  const stream = chunkStream(body.chunks, [first.value, second.value], deadlineMs);
+  const stream = chunkStream(body.chunks, [first.value, second.value], stallMs);
   const headers = new Headers({ "content-type": body.contentType, "vary": "accept-encoding" });
   if (!wantsGzip(req)) return new Response(stream, { headers });
   headers.set("content-encoding", "gzip");
@@ -84,38 +85,41 @@ function respondChunks(req: Request, body: ChunkedBody, deadlineMs: number): Res
   return new Response(stream.pipeThrough(gzip), { headers });
 }
 
-// The rest of `chunks` after `pending`, given up (and `chunks` released) at the deadline or
-// when the client goes away.
+// The rest of `chunks` after `pending`, given up (and `chunks` released) when the client goes
+// away or takes no chunk for `stallMs`.
 function chunkStream(
   chunks: Iterator<Uint8Array<ArrayBuffer>>,
   pending: Uint8Array<ArrayBuffer>[],
-  deadlineMs: number,
+  stallMs: number,
 ): ReadableStream<Uint8Array> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const finish = () => {
     clearTimeout(timer);
     chunks.return?.();
   };
+  const watch = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      finish();
+      controller.error(new Error(`response not read for ${stallMs}ms`));
+    }, stallMs);
+    // A stalled client must not keep the process from exiting. (Deno's timers are numbers at
+    // run time; the Node typings say Timeout.)
+    Deno.unrefTimer(Number(timer));
+  };
   return new ReadableStream<Uint8Array>({
-    start(controller) {
-      timer = setTimeout(() => {
-        finish();
-        controller.error(new Error(`response not read within ${deadlineMs}ms`));
-      }, deadlineMs);
-      // A stalled client must not keep the process from exiting.
-      // (Deno's timers are numbers at run time; the Node typings say Timeout.)
-      Deno.unrefTimer(Number(timer));
-    },
+    start: watch,
     pull(controller) {
       const next = pending.shift() ?? chunks.next();
       if (next instanceof Uint8Array) {
         controller.enqueue(next);
       } else if (next.done) {
         finish();
-        controller.close();
+        return controller.close();
       } else {
         controller.enqueue(next.value);
       }
+      watch(controller);
     },
     cancel: finish,
   });
@@ -124,7 +128,7 @@ function chunkStream(
 /** Builds the request handler (exported for tests that call it without a socket). */
 export function handler(
   routes: Routes,
-  streamDeadlineMs = STREAM_DEADLINE_MS,
+  streamStallMs = STREAM_STALL_MS,
 ): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
@@ -133,7 +137,7 @@ export function handler(
     }
     if (url.pathname === routes.telemetryPath) {
       try {
-        return respondChunks(req, await routes.metrics(), streamDeadlineMs);
+        return respondChunks(req, await routes.metrics(), streamStallMs);
       } catch (e) {
         return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
       }
