@@ -4,6 +4,7 @@ import { tryReadFileViaLibc } from "../../ffi/libc.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { BUILD_INFO } from "../version.ts";
 import type { LoadedConfig } from "./loader.ts";
+import type { DroppedSeries } from "./series_cap.ts";
 
 const P = "ebpf_exporter_";
 
@@ -13,7 +14,7 @@ export interface BuiltinSource {
   readonly loaded: ReadonlyArray<LoadedConfig>;
   readonly decoderErrors: ReadonlyMap<string, number>;
   /** Series dropped by --metrics.max-series (absent: none). */
-  readonly seriesDropped?: ReadonlyMap<string, { config: string; metric: string; count: number }>;
+  readonly seriesDropped?: ReadonlyMap<string, DroppedSeries>;
   /** Scrapes a config was left out of for exceeding its budget (absent: none). */
   readonly scrapeTimeouts?: ReadonlyMap<string, number>;
 }

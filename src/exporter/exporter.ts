@@ -2,7 +2,9 @@
  * Owns the loaded configs and builds a fresh set of metric families on every scrape (gather:
  * map → rows → labels → series), then hands them to its own writer (write: families → bytes).
  * A metric that fails to read or decode is dropped for that scrape and counted in
- * ebpf_exporter_decoder_errors_total; the scrape itself goes on.
+ * ebpf_exporter_decoder_errors_total; the scrape itself goes on. The scrape guards live here
+ * too: concurrent scrapes share one collection, a metric keeps at most --metrics.max-series
+ * series (series_cap.ts), and a config over --metrics.config-timeout is left out (budget.ts).
  */
 
 import { possibleCpus } from "../../ffi/libbpf.ts";
@@ -25,6 +27,7 @@ import { CgroupIdMap } from "./cgroup_id_map.ts";
 import type { MapSource } from "./map_source.ts";
 import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
 import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
+import { type DroppedSeries, SeriesCap } from "./series_cap.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
@@ -104,11 +107,9 @@ export class Exporter {
   readonly configs: Config[];
   readonly loaded: LoadedConfig[] = [];
   readonly decoderErrors = new Map<string, number>();
-  /** Series dropped by --metrics.max-series, by config and metric name. */
-  readonly seriesDropped = new Map<string, { config: string; metric: string; count: number }>();
   /** Scrapes whose budget a config exceeded, by config name. */
   readonly scrapeTimeouts = new Map<string, number>();
-  #limitLogged = new Set<string>();
+  readonly #cap: SeriesCap;
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
   #pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -126,12 +127,18 @@ export class Exporter {
   constructor(configs: Config[], opts: ExporterOptions) {
     this.configs = configs;
     this.#opts = opts;
+    this.#cap = new SeriesCap(opts.maxSeries ?? 0);
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
       for (const [metric, keys] of configKeyDecoders(c, opts.host, opts.skipCacheSize)) {
         this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
+  }
+
+  /** Series dropped by --metrics.max-series, by config and metric name. */
+  get seriesDropped(): ReadonlyMap<string, DroppedSeries> {
+    return this.#cap.dropped;
   }
 
   #keyDecoder(config: string, metric: string): KeyDecoder {
@@ -393,7 +400,7 @@ export class Exporter {
         help: r.conf.help,
         type: "counter",
         labelNames,
-        samples: this.#capSeries(r, agg.samples()),
+        samples: this.#cap.apply(r.config, r.conf.name, agg.samples()),
         distinct: true,
       };
       return family;
@@ -403,28 +410,12 @@ export class Exporter {
       help: r.conf.help,
       type: "histogram",
       labelNames: labelNames.slice(0, -1),
-      samples: this.#capSeries(r, foldHistogram(agg.samples(), r.conf as HistogramConfig)),
+      samples: this.#cap.apply(
+        r.config,
+        r.conf.name,
+        foldHistogram(agg.samples(), r.conf as HistogramConfig),
+      ),
     };
-  }
-
-  // Keeps the first --metrics.max-series series in aggregation order (map read order, then
-  // rows decoded outside the cache) and counts the rest in series_dropped_total.
-  #capSeries<S>(r: MetricReader, samples: S[]): S[] {
-    const max = this.#opts.maxSeries ?? 0;
-    if (max === 0 || samples.length <= max) return samples;
-    const dropped = samples.length - max;
-    const id = `${r.config}\0${r.conf.name}`;
-    const entry = this.seriesDropped.get(id) ?? { config: r.config, metric: r.conf.name, count: 0 };
-    entry.count += dropped;
-    this.seriesDropped.set(id, entry);
-    if (!this.#limitLogged.has(id)) {
-      this.#limitLogged.add(id);
-      log(
-        `${r.kind} "${r.conf.name}" of config "${r.config}" has ${samples.length} series, over ` +
-          `--metrics.max-series=${max}: the rest are dropped from every scrape that exceeds it`,
-      );
-    }
-    return samples.slice(0, max);
   }
 
   /** Raw rows of every metric map (for /maps); a map that fails to read carries its error. */
