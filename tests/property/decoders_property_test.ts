@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { DecoderName } from "../../src/config/decoder_names.ts";
 import { DECODER_FACTORIES } from "../../src/decoders/registry.ts";
 import { DecodeError, type DecodeState } from "../../src/decoders/types.ts";
-import { build, conf, fakeContext, fixture } from "../decoders/helpers.ts";
+import { build, conf, fakeContext, fixture, label, labelSet } from "../decoders/helpers.ts";
 import { check } from "./runs.ts";
 
 // Options that make each decoder usable; the rest need none.
@@ -30,13 +30,21 @@ function host() {
 
 const names = Object.keys(DECODER_FACTORIES) as DecoderName[];
 
+// Any bytes, and bytes of the sizes labels really have (where the decoders do their work).
+const input = fc.oneof(
+  fc.uint8Array({ maxLength: 72 }),
+  fc.constantFrom(1, 2, 4, 8, 16, 32, 64, 127 * 8).chain((n) =>
+    fc.uint8Array({ minLength: n, maxLength: n })
+  ),
+);
+
 for (const name of names) {
   Deno.test(`decoder "${name}" turns random bytes into bytes, a skip or a DecodeError`, () => {
     const ctx = host();
     const plain = build(conf(name, OPTIONS[name] ?? {}), ctx);
     const lenient = build(conf(name, { ...OPTIONS[name], allow_unknown: true }), ctx);
     check(
-      fc.property(fc.uint8Array({ maxLength: 72 }), fc.boolean(), (input, allow) => {
+      fc.property(input, fc.boolean(), (input, allow) => {
         const state: DecodeState = { transient: false };
         const copy = input.slice();
         try {
@@ -51,3 +59,49 @@ for (const name of names) {
     );
   });
 }
+
+// Chains as configs write them: a decoder's output is the next one's input.
+const CHAINS: DecoderName[][] = [
+  ["string"],
+  ["string", "regexp"],
+  ["uint", "static_map"],
+  ["hex", "regexp"],
+  ["ksym"],
+  ["kstack"],
+  ["inet_ip", "string"],
+  ["dname"],
+];
+
+Deno.test("label sets of random keys decode to strings, a skip or a DecodeError", () => {
+  const ctx = host();
+  check(
+    fc.property(
+      fc.array(
+        fc.record({ chain: fc.constantFrom(...CHAINS), size: fc.constantFrom(1, 2, 4, 8, 16) }),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      ),
+      fc.uint8Array({ maxLength: 80 }),
+      (labels, bytes) => {
+        const configs = labels.map((l, i) =>
+          label(`l${i}`, l.size, l.chain.map((n) => conf(n, OPTIONS[n] ?? {})))
+        );
+        const set = labelSet(configs, ctx);
+        // Mostly keys of the right size, padded or cut from the random bytes.
+        const key = new Uint8Array(set.keySize);
+        key.set(bytes.subarray(0, set.keySize));
+        for (const k of [key, bytes]) {
+          try {
+            const values = set.decode(k);
+            if (values !== null) assert.equal(values.length, labels.length);
+          } catch (e) {
+            if (!(e instanceof DecodeError)) throw e;
+          }
+        }
+      },
+    ),
+    500,
+  );
+});
