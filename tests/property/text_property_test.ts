@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ScalarFamily } from "../../src/encode/model.ts";
+import type { HistogramFamily, ScalarFamily } from "../../src/encode/model.ts";
 import { encodeText, TextWriter } from "../../src/encode/text.ts";
 import { check } from "./runs.ts";
 
@@ -166,3 +166,78 @@ Deno.test("the test parser refuses what the format forbids", () => {
     new Map([['x[["a","\\"\\\\\\n"]]', NaN]]),
   );
 });
+
+// Histograms: random label values, rising bounds (some with +Inf), cumulative counts.
+const histogram = fc.record({
+  labelNames: fc.uniqueArray(fc.stringMatching(/^[a-k_][a-z0-9_]{0,5}$/), { maxLength: 3 }),
+  help: text,
+}).chain((f) =>
+  fc.record({
+    name: fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/),
+    help: fc.constant(f.help),
+    type: fc.constant("histogram" as const),
+    labelNames: fc.constant(f.labelNames),
+    samples: fc.uniqueArray(
+      fc.record({
+        labels: fc.tuple(...f.labelNames.map(() => text)),
+        les: fc.uniqueArray(fc.oneof(fc.double({ noNaN: true }), fc.constant(Infinity)), {
+          maxLength: 5,
+        }),
+        counts: fc.array(fc.nat(1000), { minLength: 6, maxLength: 6 }),
+        sum: fc.double({ noNaN: true }),
+      }).map(({ labels, les, counts, sum }) => {
+        let cum = 0;
+        const buckets = les.sort((a, b) => a - b).map((le, i) => ({
+          le,
+          count: cum += counts[i]!,
+        }));
+        return { labels, buckets, count: cum + counts[5]!, sum };
+      }),
+      { minLength: 1, maxLength: 4, selector: (s) => JSON.stringify(s.labels) },
+    ),
+  })
+);
+
+function expectedHistogram(f: HistogramFamily): Map<string, number> {
+  const out = new Map<string, number>();
+  const order = f.labelNames.map((n, i) => [n, i] as const).sort((a, b) => a[0] < b[0] ? -1 : 1);
+  for (const s of f.samples) {
+    const pairs = order.map(([n, i]) => [n, s.labels[i]!]);
+    const bounds = s.buckets.map((b) => [b.le, b.count] as const);
+    if (s.buckets.at(-1)?.le !== Infinity) bounds.push([Infinity, s.count]);
+    for (const [le, count] of bounds) {
+      const leText = le === Infinity
+        ? "+Inf"
+        : le === -Infinity
+        ? "-Inf"
+        : String(Object.is(le, -0) ? 0 : le);
+      out.set(f.name + "_bucket" + JSON.stringify([...pairs, ["le", leText]]), count);
+    }
+    out.set(f.name + "_sum" + JSON.stringify(pairs), Object.is(s.sum, -0) ? 0 : s.sum);
+    out.set(f.name + "_count" + JSON.stringify(pairs), s.count);
+  }
+  return out;
+}
+
+Deno.test("random histograms round-trip through the text format", () => {
+  check(
+    fc.property(histogram, (f) => {
+      const got = parseExposition(encodeText([f]));
+      // Bounds are written in Go's float format; compare them as numbers.
+      const series = new Map([...got.series].map(([k, v]) => [normalizeLe(k), v]));
+      assert.deepEqual(series, expectedHistogram(f));
+      assert.equal(got.help.get(f.name), f.help);
+    }),
+    300,
+  );
+});
+
+// Rewrites the le label of a parsed bucket key with JS's spelling of the same number.
+function normalizeLe(key: string): string {
+  const m = /^(\w+_bucket)(\[.*\])$/.exec(key);
+  if (m === null) return key;
+  const pairs = JSON.parse(m[2]!) as Array<[string, string]>;
+  const le = pairs.at(-1)!;
+  if (le[1] !== "+Inf" && le[1] !== "-Inf") le[1] = String(Number(le[1]));
+  return m[1]! + JSON.stringify(pairs);
+}
