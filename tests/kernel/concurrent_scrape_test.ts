@@ -11,9 +11,17 @@
 import assert from "node:assert/strict";
 import { buildArtifacts } from "../../bench/build.ts";
 import { BenchMaps } from "../../bench/maps.ts";
-import { memory } from "../../bench/proc.ts";
+import { cpuMs, memory } from "../../bench/proc.ts";
 import { privateBpffsArgs } from "../../bench/namespace.ts";
-import { kernelTest, note, ROOT, TIMEOUT_SCALE, withExporter } from "./harness.ts";
+import {
+  kernelTest,
+  note,
+  ROOT,
+  type Running,
+  TIMEOUT_SCALE,
+  waitUntil,
+  withExporter,
+} from "./harness.ts";
 
 const KEYS = Number(Deno.env.get("EBPF_EXPORTER_CONCURRENT_KEYS") ?? "1000000");
 const CLIENTS = 50;
@@ -56,6 +64,23 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
   });
   return Promise.race([p, hang]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Sends SIGTERM while a scrape is being collected (the exporter has burnt some CPU on it) and
+ * expects a clean exit; the SIGKILL fallback after 10 s would make the exit code non-zero.
+ */
+async function stopMidScrape(ex: Running): Promise<void> {
+  const cpu0 = cpuMs(ex.pid);
+  const pending = fetch(`${ex.url}/metrics`).then((r) => r.arrayBuffer()).catch(() => null);
+  await waitUntil("the exporter to work on a scrape", () => cpuMs(ex.pid) - cpu0 >= 20, {
+    timeoutMs: 60000,
+    intervalMs: 10,
+  });
+  const t0 = performance.now();
+  assert.equal(await ex.stop("SIGTERM"), 0, "SIGTERM during a scrape exits 0");
+  note(`SIGTERM during a scrape: exited in ${Math.round(performance.now() - t0)} ms`);
+  await pending;
 }
 
 /** Runs this test file again under `unshare --mount` with a fresh bpffs; its output is ours. */
@@ -125,6 +150,7 @@ kernelTest(
           together.hwmMiB < 2 * alone.hwmMiB,
           `peak RSS ${together.hwmMiB} MiB with ${CLIENTS} clients, ${alone.hwmMiB} MiB alone`,
         );
+        await stopMidScrape(ex);
       });
     } finally {
       maps.close();
