@@ -4,6 +4,7 @@
  * its own bpffs, so the map pins it makes vanish with it and the host's /sys/fs/bpf is untouched.
  */
 
+import { privateBpffsArgs } from "./namespace.ts";
 import { parseArgs } from "node:util";
 import { openLibbpf } from "../ffi/libbpf.ts";
 import { permissionFlags } from "../src/permissions.ts";
@@ -55,23 +56,15 @@ function parse(argv: string[]) {
 
 /** Re-runs this script under `unshare --mount` with a fresh bpffs; returns its exit code. */
 async function runInNamespace(argv: string[]): Promise<number> {
-  const script = 'mount -t bpf bpf /sys/fs/bpf && exec "$@"';
   const child = new Deno.Command("unshare", {
-    args: [
-      "--mount",
-      "--propagation",
-      "private",
-      "sh",
-      "-c",
-      script,
-      "sh",
+    args: privateBpffsArgs([
       Deno.execPath(),
       "run",
       "--quiet",
       ...PERMS,
       new URL(import.meta.url).pathname,
       ...argv,
-    ],
+    ]),
     env: { [NAMESPACE_ENV]: "1" },
     stdin: "inherit",
     stdout: "inherit",

@@ -14,6 +14,10 @@ export interface Flags {
   configSkipCacheSize: number;
   /** Largest config file accepted, in bytes. */
   configMaxSize: number;
+  /** Series kept per metric and scrape; 0 keeps all. */
+  metricsMaxSeries: number;
+  /** Milliseconds one config's metrics may take per scrape; 0: no limit. */
+  metricsConfigTimeoutMs: number;
   debug: boolean;
   logNoTimestamps: boolean;
   listenAddress: string;
@@ -80,6 +84,18 @@ const FLAGS: FlagDoc[] = [
     type: "string",
     help: "Largest config file accepted, in bytes",
     default: "4194304",
+  },
+  {
+    name: "metrics.max-series",
+    type: "string",
+    help: "Series kept per metric and scrape, the rest dropped and counted (0: no limit)",
+    default: "1000000",
+  },
+  {
+    name: "metrics.config-timeout",
+    type: "string",
+    help: "Time one config's metrics may take per scrape, as 5s or 1500ms (0: no limit)",
+    default: "5s",
   },
   { name: "debug", type: "boolean", help: "Log libbpf debug lines and serve raw maps on /maps" },
   {
@@ -170,12 +186,7 @@ export function parseCommandLine(argv: string[]): Command {
   if (!Array.isArray(names) || names.length === 0) {
     throw new UsageError("required flag --config.names not provided");
   }
-  const skipRaw = str("config.skip-cache-size") ?? def("config.skip-cache-size");
-  if (!/^\d+$/.test(skipRaw)) {
-    throw new UsageError(
-      `--config.skip-cache-size must be a non-negative integer, got "${skipRaw}"`,
-    );
-  }
+  const count = (name: string): number => parseCount(name, str(name) ?? def(name));
   const maxSizeRaw = str("config.max-size") ?? def("config.max-size");
   if (!/^[1-9]\d{0,9}$/.test(maxSizeRaw)) {
     throw new UsageError(
@@ -196,8 +207,13 @@ export function parseCommandLine(argv: string[]): Command {
       configCheck: bool("config.check"),
       configCheckAttach: bool("config.check-attach"),
       configStrict: bool("config.strict"),
-      configSkipCacheSize: Number(skipRaw),
+      configSkipCacheSize: count("config.skip-cache-size"),
       configMaxSize: Number(maxSizeRaw),
+      metricsMaxSeries: count("metrics.max-series"),
+      metricsConfigTimeoutMs: parseDurationMs(
+        "metrics.config-timeout",
+        str("metrics.config-timeout") ?? def("metrics.config-timeout"),
+      ),
       debug: bool("debug"),
       logNoTimestamps: bool("log.no-timestamps"),
       listenAddress,
@@ -207,6 +223,26 @@ export function parseCommandLine(argv: string[]): Command {
       libbpfPath: str("libbpf.path"),
     },
   };
+}
+
+// A count flag: a non-negative integer small enough to be exact as a number.
+function parseCount(flag: string, raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new UsageError(`--${flag} must be a non-negative integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** Parses a duration flag like Go's time.ParseDuration for one unit (ms, s, m); bare 0 is 0. */
+export function parseDurationMs(flag: string, raw: string): number {
+  if (raw === "0") return 0;
+  const m = /^(\d{1,9}(?:\.\d{1,9})?)(ms|s|m)$/.exec(raw);
+  if (m === null) {
+    throw new UsageError(`--${flag} must be a duration like 5s or 500ms (0: none), got "${raw}"`);
+  }
+  return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!);
 }
 
 /** Splits `host:port` the way Go's net.Listen reads it (empty host = every interface). */

@@ -58,27 +58,26 @@ function wantsGzip(req: Request): boolean {
 }
 
 /**
+ * How long a streamed exposition may wait for its client to take the next chunk. Coalesced
+ * scrapes keep each chunk until every reader has it, so a client that stops reading would hold
+ * the rest of the body; after this long without a read its response is aborted and its share
+ * released. A client that keeps reading is never cut, however long the body.
+ */
+export const STREAM_STALL_MS = 30_000;
+
+/**
  * Answers with the exposition. A body that fits in one chunk is sent whole; a larger one is
  * streamed chunk by chunk, so encoding a huge scrape never holds the event loop for long.
  */
-function respondChunks(req: Request, body: ChunkedBody): Response {
+function respondChunks(req: Request, body: ChunkedBody, stallMs: number): Response {
   const first = body.chunks.next();
   if (first.done) return respond(req, new Uint8Array(0), body.contentType);
   const second = body.chunks.next();
-  if (second.done) return respond(req, first.value, body.contentType);
-  const pending = [first.value, second.value];
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = pending.shift() ?? body.chunks.next();
-      if (next instanceof Uint8Array) {
-        controller.enqueue(next);
-      } else if (next.done) {
-        controller.close();
-      } else {
-        controller.enqueue(next.value);
-      }
-    },
-  });
+  if (second.done) {
+    body.chunks.return?.();
+    return respond(req, first.value, body.contentType);
+  }
+  const stream = chunkStream(body.chunks, [first.value, second.value], stallMs);
   const headers = new Headers({ "content-type": body.contentType, "vary": "accept-encoding" });
   if (!wantsGzip(req)) return new Response(stream, { headers });
   headers.set("content-encoding", "gzip");
@@ -86,8 +85,51 @@ function respondChunks(req: Request, body: ChunkedBody): Response {
   return new Response(stream.pipeThrough(gzip), { headers });
 }
 
+// The rest of `chunks` after `pending`, given up (and `chunks` released) when the client goes
+// away or takes no chunk for `stallMs`.
+function chunkStream(
+  chunks: Iterator<Uint8Array<ArrayBuffer>>,
+  pending: Uint8Array<ArrayBuffer>[],
+  stallMs: number,
+): ReadableStream<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finish = () => {
+    clearTimeout(timer);
+    chunks.return?.();
+  };
+  const watch = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      finish();
+      controller.error(new Error(`response not read for ${stallMs}ms`));
+    }, stallMs);
+    // A stalled client must not keep the process from exiting. (Deno's timers are numbers at
+    // run time; the Node typings say Timeout.)
+    Deno.unrefTimer(Number(timer));
+  };
+  return new ReadableStream<Uint8Array>({
+    start: watch,
+    pull(controller) {
+      const next = pending.shift() ?? chunks.next();
+      if (next instanceof Uint8Array) {
+        controller.enqueue(next);
+      } else if (next.done) {
+        finish();
+        return controller.close();
+      } else {
+        controller.enqueue(next.value);
+      }
+      watch(controller);
+    },
+    cancel: finish,
+  });
+}
+
 /** Builds the request handler (exported for tests that call it without a socket). */
-export function handler(routes: Routes): (req: Request) => Promise<Response> {
+export function handler(
+  routes: Routes,
+  streamStallMs = STREAM_STALL_MS,
+): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -95,7 +137,7 @@ export function handler(routes: Routes): (req: Request) => Promise<Response> {
     }
     if (url.pathname === routes.telemetryPath) {
       try {
-        return respondChunks(req, await routes.metrics());
+        return respondChunks(req, await routes.metrics(), streamStallMs);
       } catch (e) {
         return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
       }

@@ -99,3 +99,24 @@ Deno.test("--config.max-size defaults to 4 MiB and takes a positive byte count",
     });
   }
 });
+
+Deno.test("scrape guard flags: defaults, durations and zero for no limit", () => {
+  const d = run(["--config.names=x"]);
+  assert.deepEqual([d.metricsMaxSeries, d.metricsConfigTimeoutMs], [1_000_000, 5000]);
+  const f = run(["--config.names=x", "--metrics.max-series=0", "--metrics.config-timeout=0"]);
+  assert.deepEqual([f.metricsMaxSeries, f.metricsConfigTimeoutMs], [0, 0]);
+  const ms = run(["--config.names=x", "--metrics.config-timeout=1500ms"]);
+  assert.equal(ms.metricsConfigTimeoutMs, 1500);
+  const s = run(["--config.names=x", "--metrics.config-timeout=2.5s"]);
+  assert.equal(s.metricsConfigTimeoutMs, 2500);
+  for (const bad of ["5", "-1s", "1h", "s", ""]) {
+    assert.throws(
+      () => parseCommandLine(["--config.names=x", `--metrics.config-timeout=${bad}`]),
+      UsageError,
+    );
+  }
+  assert.throws(
+    () => parseCommandLine(["--config.names=x", "--metrics.max-series=1e6"]),
+    /--metrics.max-series must be a non-negative integer, got "1e6"/,
+  );
+});

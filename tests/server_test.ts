@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import { handler } from "../src/server.ts";
+import { handler, type Routes } from "../src/server.ts";
+import { SharedChunks } from "../src/encode/shared_chunks.ts";
+import { waitUntil } from "./kernel/wait.ts";
 import { encodeText, encodeTextChunks } from "../src/encode/text.ts";
 import type { ScalarFamily } from "../src/encode/model.ts";
 
@@ -73,4 +75,46 @@ Deno.test("a failing collector gives 500 with the error text", async () => {
   const res = await bad(new Request("http://x/metrics"));
   assert.equal(res.status, 500);
   assert.match(await res.text(), /boom/);
+});
+
+// Routes whose scrapes are readers of `shared`, all registered before its source is set, as
+// Exporter.scrapeText registers them.
+function sharedRoutes(readers: Iterator<Uint8Array<ArrayBuffer>>[]): Routes {
+  return {
+    telemetryPath: "/metrics",
+    metrics: () => Promise.resolve({ chunks: readers.shift()!, contentType: CT }),
+  };
+}
+
+Deno.test("coalesced responses share one encode and are gzipped per client", async () => {
+  const families = [bigFamily(20000)];
+  const want = encodeText(families);
+  const shared = new SharedChunks();
+  const h = handler(sharedRoutes([shared.reader(), shared.reader()]));
+  shared.setSource(encodeTextChunks(families, 4096));
+  const [plain, gz] = await Promise.all([
+    h(new Request("http://x/metrics")),
+    h(new Request("http://x/metrics", { headers: { "accept-encoding": "gzip" } })),
+  ]);
+  const [text, raw] = await Promise.all([plain.text(), gz.arrayBuffer()]);
+  assert.equal(text, want);
+  assert.equal(gz.headers.get("content-encoding"), "gzip");
+  assert.equal(new TextDecoder().decode(gunzipSync(new Uint8Array(raw))), want);
+  assert.deepEqual([shared.readers, shared.keptChunks], [0, 0]);
+});
+
+Deno.test("a response its client stops reading is aborted and releases its chunks", async () => {
+  const shared = new SharedChunks();
+  const fastReader = shared.reader();
+  const routes = sharedRoutes([shared.reader()]);
+  shared.setSource(encodeTextChunks([bigFamily(20000)], 4096));
+  // The stalled client: its response is never read.
+  const stalled = await handler(routes, 20)(new Request("http://x/metrics"));
+  const read = [...fastReader].length;
+  assert.ok(read > 2);
+  await waitUntil("the stalled response to give up its share", () => shared.readers === 0, {
+    timeoutMs: 5000,
+  });
+  assert.equal(shared.keptChunks, 0);
+  await assert.rejects(stalled.text(), /not read for 20ms/);
 });

@@ -93,6 +93,8 @@ export function createExporter(flags: Flags, loaded: LoadedConfigs): Exporter {
     new Exporter(loaded.configs, {
       host,
       skipCacheSize: flags.configSkipCacheSize,
+      maxSeries: flags.metricsMaxSeries,
+      configTimeoutMs: flags.metricsConfigTimeoutMs,
       load: {
         ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
         readObject: loaded.readObject,

@@ -288,6 +288,8 @@ export function quoteKey(key: string): string {
   return isKeyLike(key) ? JSON.stringify(key) : `(not a key name, ${key.length} characters)`;
 }
 
+// Control characters are exactly what this pattern is for: they must never reach a message.
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** How a node reads in "got …" messages. */

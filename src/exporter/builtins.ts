@@ -4,6 +4,7 @@ import { tryReadFileViaLibc } from "../../ffi/libc.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { BUILD_INFO } from "../version.ts";
 import type { LoadedConfig } from "./loader.ts";
+import type { DroppedSeries } from "./series_cap.ts";
 
 const P = "ebpf_exporter_";
 
@@ -12,6 +13,10 @@ export interface BuiltinSource {
   readonly configs: ReadonlyArray<{ name: string }>;
   readonly loaded: ReadonlyArray<LoadedConfig>;
   readonly decoderErrors: ReadonlyMap<string, number>;
+  /** Series dropped by --metrics.max-series (absent: none). */
+  readonly seriesDropped?: ReadonlyMap<string, DroppedSeries>;
+  /** Scrapes a config was left out of for exceeding its budget (absent: none). */
+  readonly scrapeTimeouts?: ReadonlyMap<string, number>;
 }
 
 function gauge(name: string, help: string, labelNames: string[]): ScalarFamily {
@@ -96,7 +101,29 @@ export function builtinFamilies(src: BuiltinSource, families: MetricFamily[]): M
     ],
     value: 1,
   });
-  families.push(enabled, errors, info, attached, build);
+  families.push(enabled, errors, info, attached, build, ...guardFamilies(src));
   if (stats) families.push(runTime, runCount);
   return families;
+}
+
+// Series appear once their count is above zero, so configs within their limits expose nothing
+// new (the families vanish when they have no samples).
+function guardFamilies(src: BuiltinSource): ScalarFamily[] {
+  const dropped = counter(
+    "series_dropped_total",
+    "Series left out of scrapes because a metric had more than --metrics.max-series",
+    ["config", "metric"],
+  );
+  for (const d of src.seriesDropped?.values() ?? []) {
+    dropped.samples.push({ labels: [d.config, d.metric], value: d.count });
+  }
+  const timeouts = counter(
+    "scrape_timeouts_total",
+    "Scrapes a config's metrics were left out of for exceeding --metrics.config-timeout",
+    ["config"],
+  );
+  for (const [config, n] of src.scrapeTimeouts ?? []) {
+    timeouts.samples.push({ labels: [config], value: n });
+  }
+  return [dropped, timeouts];
 }

@@ -2,7 +2,9 @@
  * Owns the loaded configs and builds a fresh set of metric families on every scrape (gather:
  * map → rows → labels → series), then hands them to its own writer (write: families → bytes).
  * A metric that fails to read or decode is dropped for that scrape and counted in
- * ebpf_exporter_decoder_errors_total; the scrape itself goes on.
+ * ebpf_exporter_decoder_errors_total; the scrape itself goes on. The scrape guards live here
+ * too: concurrent scrapes share one collection, a metric keeps at most --metrics.max-series
+ * series (series_cap.ts), and a config over --metrics.config-timeout is left out (budget.ts).
  */
 
 import { possibleCpus } from "../../ffi/libbpf.ts";
@@ -23,6 +25,9 @@ import { PerfEventCounter } from "./perf_counters.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
 import type { MapSource } from "./map_source.ts";
+import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
+import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
+import { type DroppedSeries, SeriesCap } from "./series_cap.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
@@ -74,6 +79,18 @@ export interface ExporterOptions {
   host: Host;
   skipCacheSize: number;
   load: LoadOptions;
+  /** Series kept per metric and scrape (--metrics.max-series); 0 keeps all. Default: all. */
+  maxSeries?: number;
+  /** Time one config's metrics may take per scrape (--metrics.config-timeout); 0: no limit. */
+  configTimeoutMs?: number;
+  /** Milliseconds clock for the config budget (tests pass a fake one). */
+  clock?: () => number;
+}
+
+// A scrape in flight: every request that arrives before it is collected reads its bytes.
+interface Flight {
+  shared: SharedChunks;
+  ready: Promise<void>;
 }
 
 interface MetricReader {
@@ -90,6 +107,9 @@ export class Exporter {
   readonly configs: Config[];
   readonly loaded: LoadedConfig[] = [];
   readonly decoderErrors = new Map<string, number>();
+  /** Scrapes whose budget a config exceeded, by config name. */
+  readonly scrapeTimeouts = new Map<string, number>();
+  readonly #cap: SeriesCap;
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
   #pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -101,6 +121,7 @@ export class Exporter {
   #scrapeQueue: Promise<void> = Promise.resolve();
   // Numbers the aggregation passes over this exporter's pooled label sets (see Aggregator).
   #passes = 0;
+  #flight: Flight | null = null;
   // The writer's memo of the previous scrape (order, line prefixes) is this exporter's alone.
   readonly #writer = new TextWriter();
 
@@ -108,6 +129,7 @@ export class Exporter {
   constructor(configs: Config[], opts: ExporterOptions) {
     this.configs = configs;
     this.#opts = opts;
+    this.#cap = new SeriesCap(opts.maxSeries ?? 0);
     for (const c of configs) {
       this.decoderErrors.set(c.name, 0);
       // A label value repaired from invalid UTF-8 is kept, and counted as a decoder error.
@@ -117,6 +139,11 @@ export class Exporter {
         this.#keys.set(`${c.name}\0${metric}`, keys);
       }
     }
+  }
+
+  /** Series dropped by --metrics.max-series, by config and metric name. */
+  get seriesDropped(): ReadonlyMap<string, DroppedSeries> {
+    return this.#cap.dropped;
   }
 
   #keyDecoder(config: string, metric: string): KeyDecoder {
@@ -253,9 +280,30 @@ export class Exporter {
   /**
    * One scrape in the text format: the families written by this exporter's own writer, as
    * chunks of roughly `targetChunkBytes` (values are read before the promise resolves).
+   * Concurrent calls coalesce: a call made while a scrape is being collected gets a reader of
+   * that scrape's chunks (cut at the first caller's size) instead of a collection of its own;
+   * a call made after it was collected starts a new one.
    */
-  scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<Generator<Uint8Array<ArrayBuffer>>> {
-    return this.collectWith((families) => this.#writer.chunks(families, targetChunkBytes));
+  scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<ChunkReader> {
+    const flight = this.#flight ?? this.#startFlight(targetChunkBytes);
+    // Registered now, before anyone reads, so no chunk is released before this reader has it.
+    const reader = flight.shared.reader();
+    return flight.ready.then(() => reader);
+  }
+
+  #startFlight(targetChunkBytes: number): Flight {
+    const shared = new SharedChunks();
+    const ready = this.collectWith((families) => {
+      shared.setSource(this.#writer.chunks(families, targetChunkBytes));
+    });
+    const flight = { shared, ready };
+    this.#flight = flight;
+    // Runs before any caller's continuation: a request after this point starts a new scrape.
+    const land = () => {
+      if (this.#flight === flight) this.#flight = null;
+    };
+    ready.then(land, land);
+    return flight;
   }
 
   /**
@@ -281,16 +329,15 @@ export class Exporter {
 
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
     const families: MetricFamily[] = [];
+    const budget = new ConfigBudget(this.#opts.configTimeoutMs ?? 0, this.#opts.clock);
     for (const r of this.#readers) {
+      if (budget.enter(r.config, families.length)) continue;
       try {
-        const f = await this.#collectOne(r, slicer);
+        const f = await this.#collectOne(r, slicer, budget);
         if (f !== null) families.push(f);
       } catch (e) {
-        this.#countError(r.config);
-        log(
-          `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ` +
-            (e as Error).message,
-        );
+        if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
+        else this.#failed(r, e as Error);
       } finally {
         r.keys.endScrape();
       }
@@ -315,8 +362,29 @@ export class Exporter {
     return builtinFamilies(this, families);
   }
 
-  async #collectOne(r: MetricReader, slicer: Slicer): Promise<MetricFamily | null> {
+  #failed(r: MetricReader, e: Error): void {
+    this.#countError(r.config);
+    log(
+      `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ${e.message}`,
+    );
+  }
+
+  // Drops what the config gathered in this scrape and skips the rest of its metrics.
+  #timedOut(r: MetricReader, budget: ConfigBudget, families: MetricFamily[], e: Error): void {
+    families.length = budget.skip();
+    const n = (this.scrapeTimeouts.get(r.config) ?? 0) + 1;
+    this.scrapeTimeouts.set(r.config, n);
+    // Once per config: a config that is always slow would log on every scrape.
+    if (n === 1) log(`${e.message}; its metrics are left out of this scrape`);
+  }
+
+  async #collectOne(
+    r: MetricReader,
+    slicer: Slicer,
+    budget: ConfigBudget,
+  ): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
+    budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);
     const keys = r.keys;
     const sink = (buf: Uint8Array, offset: number, length: number, value: number) => {
@@ -326,6 +394,9 @@ export class Exporter {
     for (let i = 0; i < entries.count; i += ROWS_PER_SLICE) {
       forEachRow(entries, r.layout, sink, i, i + ROWS_PER_SLICE);
       await slicer.maybeYield();
+      // Closed (SIGTERM) while this map was being decoded: stop now, not after the last row.
+      if (!this.#active) return null;
+      budget.check(r.conf.name);
     }
     const labelNames = r.conf.labels.map((l) => l.name);
     if (r.kind === "counter") {
@@ -334,7 +405,7 @@ export class Exporter {
         help: r.conf.help,
         type: "counter",
         labelNames,
-        samples: agg.samples(),
+        samples: this.#cap.apply(r.config, r.conf.name, agg.samples()),
         distinct: true,
       };
       return family;
@@ -344,7 +415,11 @@ export class Exporter {
       help: r.conf.help,
       type: "histogram",
       labelNames: labelNames.slice(0, -1),
-      samples: foldHistogram(agg.samples(), r.conf as HistogramConfig),
+      samples: this.#cap.apply(
+        r.config,
+        r.conf.name,
+        foldHistogram(agg.samples(), r.conf as HistogramConfig),
+      ),
     };
   }
 

@@ -1,0 +1,159 @@
+/**
+ * Fifty clients scrape a 1,000,000-entry map at once: every one gets the whole exposition, and
+ * since they share one collection the exporter's peak memory stays below twice that of a lone
+ * scrape. The map is the bench's counter map, filled from user space and pinned by name so the
+ * exporter's load of the same program-less object reuses it; like the bench, the test re-runs
+ * itself in a private mount namespace with its own bpffs, so its pins never touch the host's
+ * /sys/fs/bpf and vanish with it even when it fails. Figures are noted, not asserted.
+ * EBPF_EXPORTER_CONCURRENT_KEYS sets another size (e.g. 10000 for a quick run).
+ */
+
+import assert from "node:assert/strict";
+import { buildArtifacts } from "../../bench/build.ts";
+import { BenchMaps } from "../../bench/maps.ts";
+import { cpuMs, memory } from "../../bench/proc.ts";
+import { privateBpffsArgs } from "../../bench/namespace.ts";
+import {
+  kernelTest,
+  note,
+  ROOT,
+  type Running,
+  TIMEOUT_SCALE,
+  waitUntil,
+  withExporter,
+} from "./harness.ts";
+
+const KEYS = Number(Deno.env.get("EBPF_EXPORTER_CONCURRENT_KEYS") ?? "1000000");
+const CLIENTS = 50;
+const SERIES_PREFIX = "ebpf_exporter_bench_ops_total{";
+const NL = 0x0a;
+const TAIL_BYTES = 4096;
+const IN_NAMESPACE = "EBPF_EXPORTER_TEST_PRIVATE_BPFFS";
+
+/** What a client saw of one response, without keeping the body. */
+interface Body {
+  bytes: number;
+  lines: number;
+  lastLine: string;
+}
+
+/** Streams one scrape, counting bytes and lines and keeping only the last line. */
+async function scrapeCounting(url: string): Promise<Body> {
+  const res = await fetch(`${url}/metrics`, { headers: { "accept-encoding": "identity" } });
+  assert.equal(res.status, 200);
+  let bytes = 0;
+  let lines = 0;
+  let tail = new Uint8Array(0);
+  for await (const chunk of res.body!) {
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(NL); i !== -1; i = chunk.indexOf(NL, i + 1)) lines++;
+    // The last few KiB hold the last line (lines are far shorter).
+    const keep = new Uint8Array(tail.length + chunk.length);
+    keep.set(tail);
+    keep.set(chunk, tail.length);
+    tail = keep.slice(Math.max(0, keep.length - TAIL_BYTES));
+  }
+  const text = new TextDecoder().decode(tail).trimEnd();
+  return { bytes, lines, lastLine: text.slice(text.lastIndexOf("\n") + 1) };
+}
+
+/** Rejects when `p` has not settled within `ms` (a hang bound, not a timing assertion). */
+function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Sends SIGTERM while a scrape is being collected (the exporter has burnt some CPU on it) and
+ * expects a clean exit; the SIGKILL fallback after 10 s would make the exit code non-zero.
+ */
+async function stopMidScrape(ex: Running): Promise<void> {
+  const cpu0 = cpuMs(ex.pid);
+  const pending = fetch(`${ex.url}/metrics`).then((r) => r.arrayBuffer()).catch(() => null);
+  await waitUntil("the exporter to work on a scrape", () => cpuMs(ex.pid) - cpu0 >= 20, {
+    timeoutMs: 60000,
+    intervalMs: 10,
+  });
+  const t0 = performance.now();
+  assert.equal(await ex.stop("SIGTERM"), 0, "SIGTERM during a scrape exits 0");
+  note(`SIGTERM during a scrape: exited in ${Math.round(performance.now() - t0)} ms`);
+  await pending;
+}
+
+/** Runs this test file again under `unshare --mount` with a fresh bpffs; its output is ours. */
+async function inPrivateBpffs(): Promise<void> {
+  const out = await new Deno.Command("unshare", {
+    args: privateBpffsArgs([
+      Deno.execPath(),
+      "test",
+      "--quiet",
+      "-P=test",
+      new URL(import.meta.url).pathname,
+    ]),
+    cwd: ROOT,
+    env: { [IN_NAMESPACE]: "1" },
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0, "the test failed in its private bpffs (its output is above)");
+}
+
+kernelTest(
+  `${CLIENTS} concurrent scrapes of a ${KEYS}-entry map share one collection`,
+  async () => {
+    if (Deno.env.get(IN_NAMESPACE) !== "1") return await inPrivateBpffs();
+    const artifacts = await buildArtifacts();
+    const maps = BenchMaps.create(artifacts.benchObject);
+    try {
+      maps.fillOps(KEYS);
+      const args = [
+        `--config.dir=${artifacts.configDir}`,
+        "--config.names=bench",
+        // The budget is not under test here; a loaded 2-core VM must not drop the config.
+        "--metrics.config-timeout=0",
+      ];
+      await withExporter(args, { timeoutMs: 60000 }, async (ex) => {
+        const t0 = performance.now();
+        const single = await bounded(
+          fetch(`${ex.url}/metrics`).then((r) => r.text()),
+          300_000,
+          "a scrape",
+        );
+        const singleMs = performance.now() - t0;
+        const series = single.split("\n").filter((l) => l.startsWith(SERIES_PREFIX)).length;
+        // Entry i is key {id: i >> 3, op: i & 7}, each a series of its own.
+        assert.equal(series, KEYS);
+        const want = await scrapeCounting(ex.url);
+        assert.equal(want.bytes, new TextEncoder().encode(single).length);
+        const alone = memory(ex.pid);
+
+        const t1 = performance.now();
+        const clients = Array.from({ length: CLIENTS }, () => scrapeCounting(ex.url));
+        const bodies = await bounded(Promise.all(clients), 600_000 * TIMEOUT_SCALE, "50 scrapes");
+        const concurrentMs = performance.now() - t1;
+        const together = memory(ex.pid);
+
+        for (const [i, b] of bodies.entries()) {
+          assert.deepEqual(b, want, `client ${i}`);
+        }
+        note(
+          `${KEYS} keys, ${want.bytes} bytes: one scrape ${Math.round(singleMs)} ms, ` +
+            `${CLIENTS} concurrent ${Math.round(concurrentMs)} ms; peak RSS alone ` +
+            `${alone.hwmMiB.toFixed(0)} MiB, after ${CLIENTS} concurrent ` +
+            `${together.hwmMiB.toFixed(0)} MiB (RSS now ${together.rssMiB.toFixed(0)} MiB)`,
+        );
+        assert.ok(
+          together.hwmMiB < 2 * alone.hwmMiB,
+          `peak RSS ${together.hwmMiB} MiB with ${CLIENTS} clients, ${alone.hwmMiB} MiB alone`,
+        );
+        await stopMidScrape(ex);
+      });
+    } finally {
+      maps.close();
+    }
+  },
+);

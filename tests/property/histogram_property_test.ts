@@ -1,0 +1,113 @@
+/** Histogram folding: random bucket rows fold into cumulative, consistent histograms. */
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { BucketType, HistogramConfig } from "../../src/config/types.ts";
+import type { ScalarSample } from "../../src/encode/model.ts";
+import { foldHistogram } from "../../src/exporter/histogram.ts";
+import { aggregate } from "../../src/exporter/aggregate.ts";
+import { check } from "./runs.ts";
+
+function config(type: BucketType, min: number, max: number, keys: number[], m: number) {
+  const label = (name: string) => ({
+    name,
+    size: 4,
+    padding: 0,
+    decoders: [],
+    pos: { file: "p.yaml", line: 1, key: name },
+  });
+  const conf: HistogramConfig = {
+    name: "h",
+    help: "h",
+    bucket_type: type,
+    bucket_multiplier: m,
+    bucket_min: min,
+    bucket_max: max,
+    bucket_keys: keys,
+    labels: [label("kind"), label("bucket")],
+    pos: { file: "p.yaml", line: 1, key: "h" },
+  };
+  return conf;
+}
+
+// A ranged layout (exp2, exp2zero, linear) or a fixed one, with a positive multiplier.
+const layouts = fc.oneof(
+  fc.record({
+    type: fc.constantFrom<BucketType>("exp2", "exp2zero", "linear"),
+    min: fc.integer({ min: 0, max: 8 }),
+    span: fc.integer({ min: 1, max: 12 }),
+    m: fc.constantFrom(1, 0.5, 1e-6, 3),
+  }).map((l) => config(l.type, l.min, l.min + l.span, [], l.m)),
+  fc.record({
+    keys: fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }),
+    m: fc.constantFrom(1, 0.25, 7),
+  }).map((l) => config("fixed", 0, 0, l.keys.sort((a, b) => a - b), l.m)),
+);
+
+/** Bucket indexes the layout counts, and the index of its sum slot. */
+function slots(conf: HistogramConfig): { buckets: number[]; sumKey: number } {
+  if (conf.bucket_type === "fixed") {
+    return { buckets: conf.bucket_keys, sumKey: conf.bucket_keys.at(-1)! + 1 };
+  }
+  const buckets: number[] = [];
+  for (let i = conf.bucket_min; i <= conf.bucket_max; i++) buckets.push(i);
+  return { buckets, sumKey: conf.bucket_max + 1 };
+}
+
+// Rows of up to three series; bucket labels in and around the layout, counts below 2^32.
+const cases = layouts.chain((conf) => {
+  const { buckets, sumKey } = slots(conf);
+  const bucket = fc.oneof(fc.constantFrom(...buckets, sumKey), fc.integer({ min: 0, max: 60 }));
+  const row = fc.record({
+    kind: fc.constantFrom("a", "b", "c"),
+    bucket,
+    value: fc.integer({ min: 0, max: 2 ** 32 }),
+  });
+  return fc.record({ conf: fc.constant(conf), rows: fc.array(row, { maxLength: 60 }) });
+});
+
+Deno.test("folded histograms are cumulative, +Inf is the total and the sum is kept", () => {
+  check(
+    fc.property(cases, ({ conf, rows }) => {
+      const samples: ScalarSample[] = aggregate(
+        rows.map((r) => ({ labels: [r.kind, String(r.bucket)], value: r.value })),
+      );
+      const folded = foldHistogram(samples, conf);
+      const { buckets, sumKey } = slots(conf);
+      const kinds = new Set(rows.map((r) => r.kind));
+      assert.equal(folded.length, kinds.size);
+      const m = conf.bucket_multiplier;
+      for (const h of folded) {
+        const mine = rows.filter((r) => r.kind === h.labels[0]);
+        const inRange = mine.filter((r) => buckets.includes(r.bucket));
+        const total = inRange.reduce((a, r) => a + r.value, 0);
+        const sum = mine.filter((r) => r.bucket === sumKey).reduce((a, r) => a + r.value, 0);
+        assert.equal(h.count, total, "+Inf counts every in-range row");
+        assert.equal(h.sum, sum * m, "the sum slot times the multiplier");
+        for (let i = 1; i < h.buckets.length; i++) {
+          assert.ok(h.buckets[i - 1]!.le < h.buckets[i]!.le, "bounds rise");
+          assert.ok(h.buckets[i - 1]!.count <= h.buckets[i]!.count, "counts are cumulative");
+        }
+        assert.equal(h.buckets.at(-1)?.count, h.count, "the last bound holds every row");
+        // Each bound counts exactly the rows of buckets up to it.
+        for (const b of h.buckets) {
+          const upTo = inRange.filter((r) => bound(conf, r.bucket) <= b.le);
+          assert.equal(b.count, upTo.reduce((a, r) => a + r.value, 0), `le=${b.le}`);
+        }
+      }
+    }),
+    400,
+  );
+});
+
+function bound(conf: HistogramConfig, i: number): number {
+  const m = conf.bucket_multiplier;
+  switch (conf.bucket_type) {
+    case "exp2":
+      return 2 ** i * m;
+    case "exp2zero":
+      return i === 0 ? 0 : 2 ** (i - 1) * m;
+    default:
+      return i * m;
+  }
+}
