@@ -140,6 +140,22 @@ export function usage(): string {
 
 /** Parses argv into a command; throws UsageError for bad input. */
 export function parseCommandLine(argv: string[]): Command {
+  const values = parseValues(argv);
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+  if (values["config.list"] === true) {
+    const dirs = values["config.dir"];
+    return {
+      kind: "list",
+      configDir: Array.isArray(dirs) && dirs.length > 0 ? dirs[dirs.length - 1]! : null,
+    };
+  }
+  return { kind: "run", flags: runFlags(new FlagValues(values)) };
+}
+
+type RawValues = Record<string, string[] | boolean | undefined>;
+
+function parseValues(argv: string[]): RawValues {
   const options: Record<
     string,
     { type: "string" | "boolean"; multiple?: boolean; short?: string }
@@ -148,7 +164,6 @@ export function parseCommandLine(argv: string[]): Command {
     version: { type: "boolean" },
   };
   for (const f of FLAGS) options[f.name] = { type: f.type, multiple: f.type === "string" };
-  let values: Record<string, string[] | boolean | undefined>;
   try {
     const parsed = parseArgs({
       args: argv,
@@ -159,70 +174,87 @@ export function parseCommandLine(argv: string[]): Command {
     });
     const stray: string[] = parsed.positionals;
     if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`);
-    values = parsed.values as Record<string, string[] | boolean | undefined>;
+    return parsed.values as RawValues;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message);
   }
-  if (values.help) return { kind: "help" };
-  if (values.version) return { kind: "version" };
-  if (values["config.list"] === true) {
-    const dirs = values["config.dir"];
-    return {
-      kind: "list",
-      configDir: Array.isArray(dirs) && dirs.length > 0 ? dirs[dirs.length - 1]! : null,
-    };
+}
+
+/** The parsed values of the serving flags, with their defaults. */
+class FlagValues {
+  readonly #values: RawValues;
+
+  constructor(values: RawValues) {
+    this.#values = values;
   }
 
-  // A repeated string flag keeps its last value, as kingpin does; config.names accumulates.
-  const str = (name: string): string | null => {
-    const v = values[name];
+  /** A string flag's value; a repeated one keeps its last value, as kingpin does. */
+  str(name: string): string | null {
+    const v = this.#values[name];
     return Array.isArray(v) && v.length > 0 ? v[v.length - 1]! : null;
-  };
-  const bool = (name: string): boolean => values[name] === true;
-  const def = (name: string): string => FLAGS.find((f) => f.name === name)!.default!;
+  }
 
-  const names = values["config.names"];
-  if (!Array.isArray(names) || names.length === 0) {
-    throw new UsageError("required flag --config.names not provided");
+  /** A string flag's value, or its default. */
+  orDefault(name: string): string {
+    return this.str(name) ?? FLAGS.find((f) => f.name === name)!.default!;
   }
-  const count = (name: string): number => parseCount(name, str(name) ?? def(name));
-  const maxSizeRaw = str("config.max-size") ?? def("config.max-size");
-  if (!/^[1-9]\d{0,9}$/.test(maxSizeRaw)) {
-    throw new UsageError(
-      `--config.max-size must be a positive integer of bytes, got "${maxSizeRaw}"`,
-    );
+
+  /** Whether a boolean flag is set. */
+  bool(name: string): boolean {
+    return this.#values[name] === true;
   }
-  const telemetryPath = str("web.telemetry-path") ?? def("web.telemetry-path");
+
+  /** Every value of a flag that accumulates (config.names). */
+  all(name: string): string[] {
+    const v = this.#values[name];
+    return Array.isArray(v) ? v : [];
+  }
+
+  /** A count flag's value, or its default. */
+  count(name: string): number {
+    return parseCount(name, this.orDefault(name));
+  }
+}
+
+function runFlags(v: FlagValues): Flags {
+  const names = v.all("config.names");
+  if (names.length === 0) throw new UsageError("required flag --config.names not provided");
+  const telemetryPath = v.orDefault("web.telemetry-path");
   if (!telemetryPath.startsWith("/")) {
     throw new UsageError(`--web.telemetry-path must start with "/", got "${telemetryPath}"`);
   }
-  const listenAddress = str("web.listen-address") ?? def("web.listen-address");
+  const listenAddress = v.orDefault("web.listen-address");
   parseListenAddress(listenAddress);
   return {
-    kind: "run",
-    flags: {
-      configDir: str("config.dir"),
-      configNames: names,
-      configCheck: bool("config.check"),
-      configCheckAttach: bool("config.check-attach"),
-      configStrict: bool("config.strict"),
-      configSkipCacheSize: count("config.skip-cache-size"),
-      configMaxSize: Number(maxSizeRaw),
-      metricsMaxSeries: count("metrics.max-series"),
-      metricsConfigTimeoutMs: parseDurationMs(
-        "metrics.config-timeout",
-        str("metrics.config-timeout") ?? def("metrics.config-timeout"),
-      ),
-      debug: bool("debug"),
-      logNoTimestamps: bool("log.no-timestamps"),
-      listenAddress,
-      telemetryPath,
-      capabilitiesKeep: str("capabilities.keep") ?? def("capabilities.keep"),
-      btfPath: str("btf.path"),
-      libbpfPath: str("libbpf.path"),
-    },
+    configDir: v.str("config.dir"),
+    configNames: names,
+    configCheck: v.bool("config.check"),
+    configCheckAttach: v.bool("config.check-attach"),
+    configStrict: v.bool("config.strict"),
+    configSkipCacheSize: v.count("config.skip-cache-size"),
+    configMaxSize: parseByteSize("config.max-size", v.orDefault("config.max-size")),
+    metricsMaxSeries: v.count("metrics.max-series"),
+    metricsConfigTimeoutMs: parseDurationMs(
+      "metrics.config-timeout",
+      v.orDefault("metrics.config-timeout"),
+    ),
+    debug: v.bool("debug"),
+    logNoTimestamps: v.bool("log.no-timestamps"),
+    listenAddress,
+    telemetryPath,
+    capabilitiesKeep: v.orDefault("capabilities.keep"),
+    btfPath: v.str("btf.path"),
+    libbpfPath: v.str("libbpf.path"),
   };
+}
+
+// A size flag: a positive whole number of bytes, at most ten digits.
+function parseByteSize(flag: string, raw: string): number {
+  if (!/^[1-9]\d{0,9}$/.test(raw)) {
+    throw new UsageError(`--${flag} must be a positive integer of bytes, got "${raw}"`);
+  }
+  return Number(raw);
 }
 
 // A count flag: a non-negative integer small enough to be exact as a number.

@@ -10,6 +10,7 @@
 #   VM_CPU             QEMU CPU model under TCG, default max
 #   VM_TIMEOUT         seconds for the whole guest run, default 1800
 #   VM_TIMEOUT_SCALE   how much longer the tests may wait under TCG, default 6
+#   VM_CONCURRENT_KEYS map size of the concurrent-scrape test under TCG, default 100000
 #   VM_ENV             names of host variables to pass into the guest (EBPF_EXPORTER_REQUIRE_KERNEL=1
 #                      and NO_COLOR=1 are always set there)
 #   VM_OUT             a directory shared writable with the guest (/run/vm-out there) and kept
@@ -47,6 +48,9 @@ trap 'exit 130' INT TERM
   echo "export EBPF_EXPORTER_REQUIRE_KERNEL=1 NO_COLOR=1"
   # Emulated CPUs are several times slower: the harness stretches its wait bounds by this factor.
   [[ $accel == tcg ]] && echo "export EBPF_EXPORTER_TEST_TIMEOUT_SCALE=${VM_TIMEOUT_SCALE:-6}"
+  # The 50-client scrape of a 1M-entry map takes minutes per scrape when emulated; the property
+  # it checks (one shared collection, bounded memory) holds at any size, and the host runs 1M.
+  [[ $accel == tcg ]] && echo "export EBPF_EXPORTER_CONCURRENT_KEYS=${VM_CONCURRENT_KEYS:-100000}"
   for name in ${VM_ENV:-}; do
     [[ -n ${!name+x} ]] && printf 'export %s=%q\n' "$name" "${!name}"
   done
