@@ -8,6 +8,7 @@
 import type { Flags } from "../cli.ts";
 import type { Config } from "../config/types.ts";
 import type { EmbeddedAssets } from "../embedded.ts";
+import type { Host } from "../host/host.ts";
 import { systemHost } from "../host/system.ts";
 import { configKeyDecoders } from "../exporter/keys.ts";
 import { type LoadOptions, openValidated } from "../exporter/loader.ts";
@@ -27,15 +28,20 @@ export function checkConfigs(
     readObject: loaded.readObject,
     ...(flags.btfPath !== null ? { btfPath: flags.btfPath } : {}),
   };
-  for (const config of loaded.configs) checkConfig(config, opts, flags.configSkipCacheSize);
+  // One host for every config, as the exporter has: kallsyms is read and parsed once, not per
+  // config that uses ksym or kstack.
+  const host = systemHost();
+  for (const config of loaded.configs) {
+    checkConfig(config, opts, host, flags.configSkipCacheSize);
+  }
   log("Config check successful, exiting");
   return 0;
 }
 
 // Decoders first, as the exporter builds them before it opens any object.
-function checkConfig(config: Config, opts: LoadOptions, skipCacheSize: number): void {
+function checkConfig(config: Config, opts: LoadOptions, host: Host, skipCacheSize: number): void {
   phase(() => {
-    configKeyDecoders(config, systemHost(), skipCacheSize);
+    configKeyDecoders(config, host, skipCacheSize);
     openValidated(config, opts).object.close();
   });
 }
