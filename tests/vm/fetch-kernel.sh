@@ -33,7 +33,7 @@ read -r -a suites <<<"${line#* }"
 
 apt_opts=(-o "Dir::Etc::SourceList=$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache=$APT/cache" -o APT::Architecture=amd64
-  -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  -o Debug::NoLocking=1 -o APT::Sandbox::User=root -o Acquire::Retries=4)
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
 : >"$APT/sources.list.new"
 for s in "${suites[@]}"; do

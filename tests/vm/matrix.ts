@@ -118,10 +118,8 @@ async function guestColumn(series: string, files: string[]): Promise<Column> {
   console.log(
     `=== kernel ${series}: guest ended with ${code} after ${seconds} s (log: ${dir}/run.log)`,
   );
-  if (code !== 0) {
-    const text = Deno.readTextFileSync(`${dir}/run.log`);
-    console.log(text.split("\n").slice(-60).join("\n"));
-  }
+  const tail = Deno.readTextFileSync(`${dir}/run.log`).trimEnd().split("\n");
+  if (code !== 0) console.log(tail.slice(-60).join("\n"));
   const xml = readOr(`${dir}/junit.xml`, (s) => s, null);
   const all = records(`${dir}/notes.jsonl`);
   return {
@@ -130,7 +128,29 @@ async function guestColumn(series: string, files: string[]): Promise<Column> {
     cases: xml === null ? [] : kernelCases(parseJunit(xml), all),
     notes: notes(all),
     status: xml === null ? `guest failed (run-guest.sh exited ${code})` : "ran",
+    // The failure list ends the output, where CI's excerpt of it is read.
+    ...(xml === null ? { detail: tail.slice(-12).map((l) => `    ${l}`).join("\n") } : {}),
     seconds,
+  };
+}
+
+/**
+ * A guest's column. A guest that produced no results at all (it did not boot, or died before deno
+ * test wrote its report) is booted once more; the column keeps the first attempt's reason and the
+ * first log stays in build/matrix/SERIES.first/.
+ */
+async function guestColumnRetried(series: string, files: string[]): Promise<Column> {
+  const first = await guestColumn(series, files);
+  if (first.status === "ran") return first;
+  const kept = `${OUT}/${series}.first`;
+  await Deno.remove(kept, { recursive: true }).catch(() => {});
+  await Deno.rename(`${OUT}/${series}`, kept);
+  console.log(`=== kernel ${series}: no results (${first.status}); booting it once more`);
+  const second = await guestColumn(series, files);
+  return {
+    ...second,
+    retried: `${first.status} (log: ${kept}/run.log)\n${first.detail ?? ""}`,
+    seconds: (first.seconds ?? 0) + (second.seconds ?? 0),
   };
 }
 
@@ -176,7 +196,7 @@ async function main(): Promise<number> {
   console.log(`Running ${files.length} test files in ${series.length} guests, ${jobs} at a time`);
   await Promise.all(Array.from({ length: jobs }, async () => {
     for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-      done.set(s, await guestColumn(s, files));
+      done.set(s, await guestColumnRetried(s, files));
     }
   }));
   for (const s of series) columns.push(done.get(s)!);

@@ -14,6 +14,10 @@ export interface Column {
   notes: Array<{ test: string; note: string }>;
   /** "ran", or why the guest produced no results. */
   status: string;
+  /** When the guest produced no results: the last lines of its log, for the failure list. */
+  detail?: string;
+  /** Set when a first boot produced no results and this column is the second: why, and its log. */
+  retried?: string;
   seconds: number | null;
 }
 
@@ -51,7 +55,7 @@ function cell(col: Column, c: CaseResult | undefined): string {
 }
 
 function columnTitle(col: Column): string {
-  const release = typeof col.features.release === "string" ? col.features.release : "?";
+  const release = typeof col.features.release === "string" ? col.features.release : col.name;
   return col.name === "host" ? `host ${release}` : release;
 }
 
@@ -106,7 +110,10 @@ export function renderMatrix(report: Report): { text: string; markdown: string; 
   const failures: string[] = [];
   for (const col of report.columns) {
     if (col.name === "host") continue;
-    if (col.status !== "ran") failed = true;
+    if (col.status !== "ran") {
+      failed = true;
+      failures.push(`- ${columnTitle(col)}: ${col.status}${col.detail ? `\n${col.detail}` : ""}`);
+    }
     for (const c of col.cases) {
       if (c.outcome !== "failed") continue;
       failed = true;
@@ -114,16 +121,24 @@ export function renderMatrix(report: Report): { text: string; markdown: string; 
     }
   }
   const all = [head, ...featureRows(report), status, timing, ...rows];
+  const retries = report.columns.flatMap((c) =>
+    c.retried === undefined ? [] : [`- ${columnTitle(c)}: first boot: ${c.retried}`]
+  );
   const markdown = [
     `Kernel matrix of ${report.date} (${report.seconds} s).`,
     "",
     markdownTable(all),
     "",
+    ...(retries.length > 0 ? ["Booted twice:", "", ...retries, ""] : []),
     ...(failures.length > 0 ? ["Failures:", "", ...failures, ""] : []),
   ].join("\n");
-  const text = [table(all), ...(failures.length > 0 ? ["", "Failures:", ...failures] : [])].join(
-    "\n",
-  );
+  const text = [
+    table(all),
+    ...(retries.length > 0
+      ? ["", "Booted twice (the first boot gave no results):", ...retries]
+      : []),
+    ...(failures.length > 0 ? ["", "Failures:", ...failures] : []),
+  ].join("\n");
   return { text, markdown, failed };
 }
 

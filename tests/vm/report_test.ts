@@ -65,3 +65,36 @@ Deno.test("the support table rolls tests up per attach type and example", () => 
   );
   assert.match(renderSupport(report("failed")), /^\| attach: kprobe \| .* \| FAILED \|$/m);
 });
+
+Deno.test("a guest without results fails the matrix and lists why, with its log's tail", () => {
+  const r = report("passed");
+  r.columns.push({
+    name: "6.12",
+    features: {},
+    cases: [],
+    notes: [],
+    status: "guest failed (run-guest.sh exited 125)",
+    detail: "    run-guest: the guest ended without running the command to completion",
+    seconds: 40,
+  });
+  const { text, failed } = renderMatrix(r);
+  assert.equal(failed, true);
+  assert.match(text, /accept latency is measured\s+pass \(no kprobe\)\s+pass\s+no result$/m);
+  assert.match(
+    text,
+    /^- 6\.12: guest failed \(run-guest\.sh exited 125\)\n {4}run-guest: the guest ended/m,
+  );
+});
+
+Deno.test("a guest booted twice passes but says why the first boot gave nothing", () => {
+  const r = report("passed");
+  r.columns[1]!.retried = "guest failed (run-guest.sh exited 125) (log: x/run.log)\n    tail";
+  const { text, markdown, failed } = renderMatrix(r);
+  assert.equal(failed, false);
+  for (const out of [text, markdown]) {
+    assert.match(
+      out,
+      /^- 6\.1\.0-57-amd64: first boot: guest failed \(run-guest\.sh exited 125\)/m,
+    );
+  }
+});
