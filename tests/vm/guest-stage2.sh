@@ -27,7 +27,7 @@ release=$(uname -r)
 mkdir -p "/lib/modules/$release"
 mount --bind "$EBPFEX_MODULES" "/lib/modules/$release"
 ip link set lo up
-hostname "guest-$release"
+hostname "guest-$(echo "$release" | tr -c "a-zA-Z0-9.\n-" -)"
 
 cd "$EBPFEX_REPO" || off
 # The host follows $out/log as it grows (the share writes straight through).
