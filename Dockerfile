@@ -9,7 +9,7 @@
 #     ebpf_exporter --config.names timers
 FROM debian:bookworm AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc npm git \
+      ca-certificates clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd bpftool make gcc npm git \
       dpkg-dev m4 pkg-config gawk \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
