@@ -16,7 +16,10 @@
 #error "add this architecture's number for write(2)"
 #endif
 
-/* Buckets 0..20: a write of N bytes lands in the first bucket whose bound 2^i is >= N. */
+/*
+ * Buckets 0..20: a write of N bytes lands in the first bucket whose bound 2^i is >= N (the
+ * last one takes everything larger). Key MAX_BUCKET + 1 holds the sum of all sizes.
+ */
 #define MAX_BUCKET 20
 
 struct comm_key {
@@ -34,7 +37,7 @@ struct {
 /* Histogram: key = bucket index, value = writes in that bucket. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, MAX_BUCKET + 1);
+	__uint(max_entries, MAX_BUCKET + 2);
 	__type(key, __u32);
 	__type(value, __u64);
 } first_write_size_bytes SEC(".maps");
@@ -55,7 +58,7 @@ static void count_write(struct comm_key *key)
 
 static void observe_size(__u64 bytes)
 {
-	__u32 bucket = 0;
+	__u32 bucket = 0, sum_key = MAX_BUCKET + 1;
 	__u64 *value;
 
 	while (bucket < MAX_BUCKET && (1ULL << bucket) < bytes)
@@ -63,6 +66,9 @@ static void observe_size(__u64 bytes)
 	value = bpf_map_lookup_elem(&first_write_size_bytes, &bucket);
 	if (value)
 		__sync_fetch_and_add(value, 1);
+	value = bpf_map_lookup_elem(&first_write_size_bytes, &sum_key);
+	if (value)
+		__sync_fetch_and_add(value, bytes);
 }
 
 SEC("tp_btf/sys_enter")
