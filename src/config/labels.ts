@@ -8,7 +8,6 @@ import type { Field, NodeReader } from "./reader.ts";
 import { labelNameProblem } from "./names.ts";
 import { keysOf } from "./keys.ts";
 
-
 /** Which names a label list may use: metric labels become Prometheus label names. */
 export type LabelOwner = "counter" | "histogram" | "span";
 
