@@ -136,7 +136,7 @@ run: deps examples
 # The task runner's jobs through the Deno make installed (tools/ is not on PATH, and sudo resets
 # PATH anyway): `sudo make start ARGS="--config.names timers"`, `make check`, ...
 start: deps libbpf native
-	$(DENO) run -P=exporter main.ts $(ARGS)
+	@$(DENO) run -P=exporter main.ts $(ARGS)
 
 check: | deno
 	$(DENO) check main.ts src/ ffi/ tests/
