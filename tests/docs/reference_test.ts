@@ -12,6 +12,7 @@ import { DECODER_FACTORIES } from "../../src/decoders/registry.ts";
 import { foldHistogram } from "../../src/exporter/histogram.ts";
 import { formatFloat } from "../../src/encode/float.ts";
 import { fakeHost } from "../e2e/host.ts";
+import { builtinFamilies } from "../../src/exporter/builtins.ts";
 
 const DOC = new URL("../../docs/configuration.md", import.meta.url).pathname;
 
@@ -168,5 +169,22 @@ Deno.test("the histogram worked table is what the exporter folds", () => {
     assert.equal(les, want.join(", "), type);
     assert.equal(Number(count), h.count, `${type} count`);
     assert.equal(Number(sum), h.sum, `${type} sum`);
+  }
+});
+
+Deno.test("every built-in metric family is in the reference with its type and labels", () => {
+  const text = Deno.readTextFileSync(DOC);
+  const rows = new Map<string, { type: string; labels: string }>();
+  for (const line of text.split("\n")) {
+    const m = /^\| `(ebpf_exporter_\w+)` \| (\w+) \| ([^|]*) \|/.exec(line);
+    if (m) rows.set(m[1]!, { type: m[2]!, labels: m[3]!.replaceAll("`", "").trim() });
+  }
+  const families = builtinFamilies({ configs: [], loaded: [], decoderErrors: new Map() }, []);
+  assert.ok(families.length >= 5);
+  for (const f of families) {
+    const row = rows.get(f.name);
+    assert.ok(row, `${f.name} is not in the built-in metrics table`);
+    assert.equal(row.type, f.type, `${f.name} type`);
+    assert.equal(row.labels, f.labelNames.join(", "), `${f.name} labels`);
   }
 });
