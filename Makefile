@@ -20,7 +20,7 @@ FIXTURE_OBJECTS := $(FIXTURE_SOURCES:.bpf.c=.bpf.o)
 NATIVE_DIR := $(CURDIR)/build/native
 APP_SOURCES := $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernels deps-vm kernel-support verify check-structs run build clean
+.PHONY: all deps deps-test deno libbpf native examples fixtures host test test-unit test-kernels deps-vm kernel-support verify check-structs run build clean start check fmt lint golden bench schema
 
 all: examples
 
@@ -132,6 +132,30 @@ test-unit: examples fixtures
 
 run: deps examples
 	$(DENO) run -P=exporter main.ts --config.dir examples --config.names timers
+
+# The task runner's jobs through the Deno make installed (tools/ is not on PATH, and sudo resets
+# PATH anyway): `sudo make start ARGS="--config.names timers"`, `make check`, ...
+start: deps libbpf native
+	@$(DENO) run -P=exporter main.ts $(ARGS)
+
+check: | deno
+	$(DENO) check main.ts src/ ffi/ tests/
+
+fmt: | deno
+	$(DENO) fmt $(ARGS)
+
+lint: | deno
+	$(DENO) lint $(ARGS)
+
+golden: | deno
+	$(DENO) run -P=test tests/e2e/golden.ts $(ARGS)
+
+bench: examples
+	$(DENO) run -P=bench bench/main.ts $(ARGS)
+
+# Rewrites schema/config.schema.json from the config key table (src/config/keys.ts).
+schema: | deno
+	$(DENO) run -P=exporter main.ts --config.schema > schema/config.schema.json
 
 clean:
 	rm -f examples/*.bpf.o tests/fixtures/*/*.bpf.o ebpf_exporter

@@ -32,6 +32,7 @@ export type Command =
   | { kind: "run"; flags: Flags }
   | { kind: "help" }
   | { kind: "version" }
+  | { kind: "schema" }
   | { kind: "list"; configDir: string | null };
 
 /** A command-line mistake; main prints it with a hint and exits 1. */
@@ -67,6 +68,11 @@ const FLAGS: FlagDoc[] = [
     name: "config.list",
     type: "boolean",
     help: "List the configs in --config.dir (default: the embedded examples), then exit",
+  },
+  {
+    name: "config.schema",
+    type: "boolean",
+    help: "Print the JSON Schema of config files, then exit",
   },
   {
     name: "config.strict",
@@ -143,6 +149,7 @@ export function parseCommandLine(argv: string[]): Command {
   const values = parseValues(argv);
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
+  if (values["config.schema"] === true) return { kind: "schema" };
   if (values["config.list"] === true) {
     const dirs = values["config.dir"];
     return {

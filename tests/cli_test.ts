@@ -66,6 +66,12 @@ Deno.test("help and version win over other flags", () => {
   assert.deepEqual(parseCommandLine(["--version"]), { kind: "version" });
 });
 
+Deno.test("--config.schema is a one-shot command that needs no --config.names", () => {
+  assert.deepEqual(parseCommandLine(["--config.schema"]), { kind: "schema" });
+  assert.deepEqual(parseCommandLine(["--config.names=x", "--config.schema"]), { kind: "schema" });
+  assert.equal(parseCommandLine(["--config.names=x", "--no-config.schema"]).kind, "run");
+});
+
 Deno.test("bad skip cache size and telemetry path are rejected", () => {
   assert.throws(
     () => parseCommandLine(["--config.names=x", "--config.skip-cache-size=-1"]),

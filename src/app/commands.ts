@@ -1,4 +1,4 @@
-/** The one-shot commands that never load BPF: --help, --version and --config.list. */
+/** The one-shot commands that never load BPF: --help, --version, --config.list, --config.schema. */
 
 import { openLibbpf } from "../../ffi/libbpf.ts";
 import { usage } from "../cli.ts";
@@ -6,6 +6,7 @@ import { formatListing, inspectConfigs, programSections } from "../config_needs.
 import { configSource, type EmbeddedAssets, listConfigNames } from "../embedded.ts";
 import { hostFeatureStatus } from "../kernel_features.ts";
 import { BUILD_INFO } from "../version.ts";
+import { configSchemaText } from "../config/schema.ts";
 
 /** Prints the usage text; exit status 0. */
 export function printHelp(): number {
@@ -66,5 +67,14 @@ export function printConfigList(
   for (const line of formatListing(inspectConfigs(names, sections), hostFeatureStatus)) {
     console.log(line);
   }
+  return 0;
+}
+
+/** Prints the JSON Schema of config files (schema/config.schema.json); exit status 0. */
+export function printConfigSchema(): number {
+  // The text ends in a newline already; console.log would add a second one.
+  let bytes = new TextEncoder().encode(configSchemaText());
+  // A pipe may take only part of a write.
+  while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
   return 0;
 }

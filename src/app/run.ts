@@ -8,7 +8,7 @@ import { setThreadName } from "../../ffi/libc.ts";
 import { type Command, type Flags, parseCommandLine, UsageError } from "../cli.ts";
 import { type EmbeddedAssets, embeddedAssets, explainSandboxError } from "../embedded.ts";
 import { configureLog, log } from "../log.ts";
-import { printConfigList, printHelp, printVersion } from "./commands.ts";
+import { printConfigList, printConfigSchema, printHelp, printVersion } from "./commands.ts";
 import { listen, nextSignal, type Notify, ownExporter, systemdNotify } from "./resources.ts";
 import {
   attachPhase,
@@ -55,6 +55,8 @@ async function dispatch(argv: string[], defaultConfigDir: string): Promise<numbe
       return printHelp();
     case "version":
       return printVersion();
+    case "schema":
+      return printConfigSchema();
     case "list":
       return printConfigList(cmd.configDir, embeddedAssets(), defaultConfigDir);
     case "run":

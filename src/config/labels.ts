@@ -6,9 +6,7 @@ import { chainProblem, firstSizeProblem } from "./decoder_chain.ts";
 import { compileRe2 } from "../re2.ts";
 import type { Field, NodeReader } from "./reader.ts";
 import { labelNameProblem } from "./names.ts";
-
-const LABEL_KEYS = ["name", "size", "padding", "decoders"] as const;
-const DECODER_KEYS = ["name", "static_map", "regexps", "allow_unknown"] as const;
+import { keysOf } from "./keys.ts";
 
 /** Which names a label list may use: metric labels become Prometheus label names. */
 export type LabelOwner = "counter" | "histogram" | "span";
@@ -37,7 +35,7 @@ export function readLabels(r: NodeReader, field: Field, owner: LabelOwner): Labe
 }
 
 function readLabel(r: NodeReader, item: Field): { label: LabelConfig; nameField: Field } {
-  const f = r.fields(item, LABEL_KEYS);
+  const f = r.fields(item, keysOf("label"));
   const nameField = f.get("name");
   const name = r.string(nameField) ?? "";
   if (name === "") throw r.error(nameField, "label lacks name");
@@ -65,7 +63,7 @@ function readLabel(r: NodeReader, item: Field): { label: LabelConfig; nameField:
 }
 
 function readDecoder(r: NodeReader, item: Field): DecoderConfig {
-  const f = r.fields(item, DECODER_KEYS);
+  const f = r.fields(item, keysOf("decoder"));
   const nameField = f.get("name");
   const name = r.string(nameField) ?? "";
   if (name === "") throw r.error(nameField, "decoder lacks name");

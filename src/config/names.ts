@@ -1,7 +1,9 @@
 /** Prometheus naming rules for metric and label names taken from configs. */
 
+import { METRIC_NAME_PATTERN } from "./keys.ts";
+
 // Metric names are exported as `ebpf_exporter_<name>`, so a leading digit is fine.
-const METRIC_NAME_CHARS = /^[a-zA-Z0-9_:]+$/;
+const METRIC_NAME_CHARS = new RegExp(METRIC_NAME_PATTERN);
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Why `name` cannot be a metric name suffix, or null when it can. */

@@ -16,27 +16,9 @@ import { metricNameProblem } from "./names.ts";
 import { readLabels, readRegexps } from "./labels.ts";
 import { type Field, type Fields, NodeReader } from "./reader.ts";
 import { plainNumber } from "./scalars.ts";
+import { BUCKET_TYPES, CGROUP_ID_MAP_TYPES, KADDR_PATTERN, keysOf } from "./keys.ts";
 
-const TOP_KEYS = ["metrics", "tracing", "kaddrs", "cgroup_id_map"] as const;
-const METRICS_KEYS = ["counters", "histograms"] as const;
-const TRACING_KEYS = ["spans"] as const;
-const COUNTER_KEYS = ["name", "help", "perf_event_array", "flush_interval", "labels"] as const;
-const HISTOGRAM_KEYS = [
-  "name",
-  "help",
-  "bucket_type",
-  "bucket_multiplier",
-  "bucket_min",
-  "bucket_max",
-  "bucket_keys",
-  "labels",
-] as const;
-const SPAN_KEYS = ["name", "ringbuf", "service", "labels"] as const;
-const CGROUP_ID_MAP_KEYS = ["name", "type", "regexps"] as const;
-const BUCKET_TYPES: readonly BucketType[] = ["exp2", "exp2zero", "linear", "fixed"];
-const CGROUP_ID_MAP_TYPES = ["hash", "cgrp_storage"] as const;
-// kaddrs become `kaddr_<symbol>` globals in the BPF object, so they must be C identifiers.
-const KADDR_SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KADDR_SYMBOL = new RegExp(KADDR_PATTERN);
 const NS_PER_MS = 1_000_000n;
 // The largest bucket whose bound is 2^63: exp2 bucket i is 2^i, exp2zero bucket i is 2^(i-1).
 const MAX_EXP2_BUCKET: Readonly<Partial<Record<BucketType, number>>> = { exp2: 63, exp2zero: 64 };
@@ -76,10 +58,10 @@ export function parseConfig(src: ConfigSource): Config {
     // Not quoted: a file that is no config at all would have its first line repeated.
     throw r.error(root, `the document must be a mapping, got ${kindOf(root.node)}`);
   }
-  const top = r.fields(root, TOP_KEYS);
+  const top = r.fields(root, keysOf("config"));
 
-  const metrics = top.has("metrics") ? r.fields(top.get("metrics"), METRICS_KEYS) : null;
-  const tracing = top.has("tracing") ? r.fields(top.get("tracing"), TRACING_KEYS) : null;
+  const metrics = top.has("metrics") ? r.fields(top.get("metrics"), keysOf("metrics")) : null;
+  const tracing = top.has("tracing") ? r.fields(top.get("tracing"), keysOf("tracing")) : null;
   const counterItems = metrics ? r.list(metrics.get("counters")) : undefined;
   const histogramItems = metrics ? r.list(metrics.get("histograms")) : undefined;
   const spanItems = tracing ? r.list(tracing.get("spans")) : undefined;
@@ -129,7 +111,7 @@ function readNameAndHelp(
 }
 
 function readCounter(r: NodeReader, item: Field, names: Map<string, number>): CounterConfig {
-  const f = r.fields(item, COUNTER_KEYS);
+  const f = r.fields(item, keysOf("counter"));
   const { name, help } = readNameAndHelp(r, f, "counter", names);
   return {
     name,
@@ -165,7 +147,7 @@ function readFlushInterval(r: NodeReader, field: Field): number {
 }
 
 function readHistogram(r: NodeReader, item: Field, names: Map<string, number>): HistogramConfig {
-  const f = r.fields(item, HISTOGRAM_KEYS);
+  const f = r.fields(item, keysOf("histogram"));
   const { name, help } = readNameAndHelp(r, f, "histogram", names);
 
   const typeField = f.get("bucket_type");
@@ -275,7 +257,7 @@ function tooManyBuckets(count: number): string {
 function readSpans(r: NodeReader, items: Field[]): SpanConfig[] {
   const ringbufs = new Map<string, number>();
   return items.map((item) => {
-    const f = r.fields(item, SPAN_KEYS);
+    const f = r.fields(item, keysOf("span"));
     const ringbufField = f.get("ringbuf");
     const ringbuf = r.string(ringbufField) ?? "";
     if (ringbuf === "") throw r.error(ringbufField, "span lacks ringbuf");
@@ -314,7 +296,7 @@ function readKaddrs(r: NodeReader, field: Field): string[] {
 }
 
 function readCgroupIdMap(r: NodeReader, field: Field): CgroupIdMapConfig {
-  const f = r.fields(field, CGROUP_ID_MAP_KEYS);
+  const f = r.fields(field, keysOf("cgroup_id_map"));
   const name = r.string(f.get("name")) ?? "";
   if (name === "") throw r.error(f.get("name"), "cgroup_id_map lacks name");
   const typeField = f.get("type");
