@@ -55,9 +55,9 @@ function textTime(d: Date): string {
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} `;
 }
 
-/** A logfmt value: bare when it can be, else quoted with `\`, `"` and control characters escaped. */
+/** A logfmt value: bare when it is plain ASCII, else quoted with `\`, `"` and controls escaped. */
 export function logfmtValue(value: string): string {
-  if (value !== "" && /^[^\s"=\\\x00-\x1f\x7f]+$/.test(value)) return value;
+  if (/^[\w.:/@+,-]+$/.test(value)) return value;
   // JSON string escaping is what logfmt readers (go-logfmt) accept inside quotes.
   return JSON.stringify(value);
 }
