@@ -10,7 +10,14 @@ Deno.test("edit distance counts inserts, deletes and substitutions", () => {
   assert.equal(editDistance("flaw", "lawn"), 2);
 });
 
-const NAMES = ["config.names", "config.dir", "config.strict", "web.listen-address", "debug", "help"];
+const NAMES = [
+  "config.names",
+  "config.dir",
+  "config.strict",
+  "web.listen-address",
+  "debug",
+  "help",
+];
 
 Deno.test("the closest flag is suggested only when it is a plausible typo", () => {
   assert.equal(closestName("config.name", NAMES), "config.names");
