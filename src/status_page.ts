@@ -1,7 +1,7 @@
 /**
- * The landing page: the exporter's status as server-rendered HTML with inline CSS (no scripts,
- * no external assets), from the same StatusReport that /status.json serves. Every value from
- * configs, the kernel or flags goes through `escapeHtml`.
+ * The status page at `/`, server-rendered HTML with inline CSS (no scripts, no external assets),
+ * from the same StatusReport that /status.json serves. Every value from configs, the kernel or
+ * flags goes through `escapeHtml`.
  */
 
 import type { ConfigStatus, MapStatus, ProgramStatus, Readiness } from "./exporter/status.ts";
