@@ -10,11 +10,13 @@ import { Exporter } from "../../src/exporter/exporter.ts";
 import { systemHost } from "../../src/host/system.ts";
 import { handler } from "../../src/server.ts";
 import type { StatusReport } from "../../src/status_page.ts";
+import { readFileViaLibc } from "../../ffi/libc.ts";
 import {
   kernelTest,
   reportedProgramIds,
   ROOT,
   scrape,
+  sh,
   TIMEOUT_SCALE,
   withExporter,
 } from "./harness.ts";
@@ -135,6 +137,35 @@ kernelTest("/status.json, /-/healthy and /-/ready report the running exporter", 
     assert.equal([ready.status, await ready.text()].join(" "), "200 Ready\n");
   });
 });
+
+kernelTest(
+  "/status.json has run counts and times while kernel.bpf_stats_enabled is on",
+  async () => {
+    const before = new TextDecoder().decode(readFileViaLibc("/proc/sys/kernel/bpf_stats_enabled"))
+      .trim();
+    try {
+      await withExporter(TWO_CONFIGS, {}, async (ex) => {
+        await sh("sysctl", ["-q", "-w", "kernel.bpf_stats_enabled=0"]);
+        const off = await (await fetch(`${ex.url}/status.json`)).json() as StatusReport;
+        assert.equal(off.bpfStats, false);
+        assert.equal(off.configs[0]!.programs[0]!.runCount, null);
+        await sh("sysctl", ["-q", "-w", "kernel.bpf_stats_enabled=1"]);
+        // Every syscall on the machine runs the raw_tp/sys_enter program.
+        await sh("sh", ["-c", "ls / >/dev/null; ls /usr >/dev/null"]);
+        const on = await (await fetch(`${ex.url}/status.json`)).json() as StatusReport;
+        assert.equal(on.bpfStats, true);
+        const p = on.configs[0]!.programs[0]!;
+        assert.ok(p.runCount! > 0, `run count ${p.runCount}`);
+        assert.ok(p.runTimeNs! > 0, `run time ${p.runTimeNs}`);
+        // The program that never attached never ran.
+        assert.equal(on.configs[1]!.programs[0]!.runCount, 0);
+      });
+    } finally {
+      // Other BPF users on the machine see the setting they had.
+      await sh("sysctl", ["-q", "-w", `kernel.bpf_stats_enabled=${before}`]);
+    }
+  },
+);
 
 kernelTest(
   "/-/ready is 503 until the configs are loaded, and with --config.strict while a program is not attached",
