@@ -223,7 +223,8 @@ function checkArgv(argv: string[], options: Record<string, { type: string }>): v
     }
     if (eq >= 0) continue;
     const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) {
+    // The parser takes no value that starts with "-" after a space (it could be a flag).
+    if (next === undefined || (next.startsWith("-") && next !== "-")) {
       throw new UsageError(`flag --${name} needs a value, as in --${name}=VALUE`);
     }
     i++;

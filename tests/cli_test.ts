@@ -135,6 +135,10 @@ Deno.test("command-line mistakes are told in our words, with the closest flag", 
       ["--config.names", "--debug"],
       "flag --config.names needs a value, as in --config.names=VALUE",
     ],
+    [
+      ["--config.names=x", "--config.skip-cache-size", "-1"],
+      "flag --config.skip-cache-size needs a value, as in --config.skip-cache-size=VALUE",
+    ],
     [["--config.names=x", "--debug=1"], 'flag --debug takes no value, got "--debug=1"'],
     [["--config.names=x", "--no-debug=1"], 'flag --no-debug takes no value, got "--no-debug=1"'],
     [
