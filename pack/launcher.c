@@ -266,6 +266,9 @@ static char *allow_net(const char *addr) {
   if (colon == NULL) return NULL;
   const char *port = colon + 1;
   if (*port == '\0' || strspn(port, "0123456789") != strlen(port)) return NULL;
+  /* Out of range: Deno would reject the permission with its own coloured error; without it the
+   * exporter reports the bad address itself, in one line. */
+  if (strlen(port) > 5 || strtol(port, NULL, 10) > 65535) return NULL;
   char host[300];
   size_t hlen = (size_t)(colon - addr);
   if (hlen >= sizeof host) return NULL;
@@ -387,6 +390,11 @@ int main(int argc, char **argv) {
   envp[e++] = "DENO_DIR=" DENO_DIR_VALUE;
   envp[e++] = "DENO_NO_UPDATE_CHECK=1";
   envp[e++] = "DENO_NO_PROMPT=1";
+  /* Deno opens SQLite caches under DENO_DIR; on a terminal it reports falling back to memory as
+   * an error line ("Failed to open cache file ..."). Only that logger is silenced. */
+  envp[e++] = "DENO_LOG=error,deno::cache::cache_db=off";
+  /* Runtime messages (an uncaught error) must not carry colour codes into logs. */
+  envp[e++] = "NO_COLOR=1";
   envp[e++] = "EBPF_EXPORTER_PACKAGING=launcher";
   if (asprintf(&v, "EBPF_EXPORTER_EMBEDDED_LIBBPF=/proc/self/fd/%d", libbpf_fd) < 0) die("out of memory");
   envp[e++] = v;

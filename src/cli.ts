@@ -1,6 +1,8 @@
 /** Command-line flags (upstream's names and defaults), --help and --version. */
 
 import { parseArgs } from "node:util";
+import { closestName } from "./flag_suggest.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 
 /** Parsed flags. */
 export interface Flags {
@@ -20,6 +22,8 @@ export interface Flags {
   metricsConfigTimeoutMs: number;
   debug: boolean;
   logNoTimestamps: boolean;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
   listenAddress: string;
   telemetryPath: string;
   capabilitiesKeep: string;
@@ -110,6 +114,18 @@ const FLAGS: FlagDoc[] = [
     help: "Do not prefix log lines with date and time",
   },
   {
+    name: "log.level",
+    type: "string",
+    help: `Lowest level logged: ${LOG_LEVELS.join(", ")} (--debug implies debug)`,
+    default: "info",
+  },
+  {
+    name: "log.format",
+    type: "string",
+    help: `Log line format: ${LOG_FORMATS.join(", ")} (text is upstream's plain lines)`,
+    default: "text",
+  },
+  {
     name: "web.listen-address",
     type: "string",
     help: "Address to listen on for HTTP requests",
@@ -171,6 +187,7 @@ function parseValues(argv: string[]): RawValues {
     version: { type: "boolean" },
   };
   for (const f of FLAGS) options[f.name] = { type: f.type, multiple: f.type === "string" };
+  checkArgv(argv, options);
   try {
     const parsed = parseArgs({
       args: argv,
@@ -184,8 +201,48 @@ function parseValues(argv: string[]): RawValues {
     return parsed.values as RawValues;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
+    // checkArgv has ruled out what parseArgs rejects; its wording is not ours, so keep the code.
+    const code = (e as { code?: string }).code ?? (e as Error).name;
+    throw new UsageError(`cannot read the command line (${code})`, { cause: e });
   }
+}
+
+/**
+ * Rejects what the flag parser would, in our words: an unknown flag (naming the closest known
+ * one), a value given to a boolean flag, a string flag without its value, a stray argument.
+ */
+function checkArgv(argv: string[], options: Record<string, { type: string }>): void {
+  const names = Object.keys(options);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return;
+    if (arg === "-h") continue;
+    if (!arg.startsWith("-") || arg === "-") throw new UsageError(`unexpected argument "${arg}"`);
+    const body = arg.replace(/^--?/, "");
+    const eq = body.indexOf("=");
+    const name = eq < 0 ? body : body.slice(0, eq);
+    const negated = name.startsWith("no-") && options[name.slice(3)]?.type === "boolean";
+    const type = arg.startsWith("--") ? (negated ? "boolean" : options[name]?.type) : undefined;
+    if (type === undefined) throw unknownFlag(arg.slice(0, arg.length - body.length) + name, names);
+    if (type === "boolean") {
+      if (eq >= 0) throw new UsageError(`flag --${name} takes no value, got "${arg}"`);
+      continue;
+    }
+    if (eq >= 0) continue;
+    const next = argv[i + 1];
+    // The parser takes no value that starts with "-" after a space (it could be a flag).
+    if (next === undefined || (next.startsWith("-") && next !== "-")) {
+      throw new UsageError(`flag --${name} needs a value, as in --${name}=VALUE`);
+    }
+    i++;
+  }
+}
+
+function unknownFlag(flag: string, names: string[]): UsageError {
+  const bare = flag.replace(/^--?/, "");
+  const close = closestName(bare, names);
+  const hint = close === null ? "" : ` (did you mean --${close}?)`;
+  return new UsageError(`unknown flag ${flag}${hint}`);
 }
 
 /** The parsed values of the serving flags, with their defaults. */
@@ -248,12 +305,23 @@ function runFlags(v: FlagValues): Flags {
     ),
     debug: v.bool("debug"),
     logNoTimestamps: v.bool("log.no-timestamps"),
+    logLevel: oneOf("log.level", v.orDefault("log.level"), LOG_LEVELS),
+    logFormat: oneOf("log.format", v.orDefault("log.format"), LOG_FORMATS),
     listenAddress,
     telemetryPath,
     capabilitiesKeep: v.orDefault("capabilities.keep"),
     btfPath: v.str("btf.path"),
     libbpfPath: v.str("libbpf.path"),
   };
+}
+
+// A flag that takes one of a few words.
+function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === raw);
+  if (found === undefined) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return found;
 }
 
 // A size flag: a positive whole number of bytes, at most ten digits.
@@ -293,7 +361,11 @@ export function parseListenAddress(addr: string): { hostname: string; port: numb
     );
   }
   const port = Number(m[3]);
-  if (port > 65535) throw new UsageError(`--web.listen-address port out of range in "${addr}"`);
+  if (port > 65535) {
+    throw new UsageError(
+      `--web.listen-address port out of range in "${addr}": ports go from 0 to 65535`,
+    );
+  }
   const host = m[1] ?? m[2] ?? "";
   return { hostname: host === "" ? "0.0.0.0" : host, port };
 }

@@ -1,6 +1,16 @@
-/** HTTP routes: metrics, landing page, optional /maps; gzip when the client accepts it. */
+/**
+ * HTTP routes: metrics, the status page (and its JSON), health and readiness, optional /maps;
+ * gzip when the client accepts it.
+ */
 
 import { gzipSync } from "node:zlib";
+import type { Readiness } from "./exporter/status.ts";
+import {
+  escapeHtml,
+  renderStatusPage,
+  STATUS_JSON_PATH,
+  type StatusReport,
+} from "./status_page.ts";
 
 /** A scrape's exposition as UTF-8 chunks, produced lazily as the client reads. */
 export interface ChunkedBody {
@@ -15,6 +25,10 @@ export interface Routes {
   metrics(): Promise<ChunkedBody>;
   /** Raw map dump (only with --debug). */
   maps?: (json: boolean) => Promise<{ body: string; contentType: string; status: number }>;
+  /** The status page's data; without it `/` is a bare page linking to the metrics. */
+  status?: () => StatusReport;
+  /** Readiness for /-/ready; without it the process is ready once it serves. */
+  ready?: () => Readiness;
 }
 
 /** Options for binding the listener. */
@@ -30,7 +44,7 @@ function landingPage(path: string): string {
 <head><title>eBPF Exporter</title></head>
 <body>
 <h1>eBPF Exporter</h1>
-<p><a href="${path}">Metrics</a></p>
+<p><a href="${escapeHtml(path)}">Metrics</a></p>
 </body>
 </html>
 `;
@@ -143,7 +157,18 @@ export function handler(
       }
     }
     if (url.pathname === "/") {
-      return respond(req, landingPage(routes.telemetryPath), "text/html; charset=utf-8");
+      const page = routes.status
+        ? renderStatusPage(routes.status())
+        : landingPage(routes.telemetryPath);
+      return respond(req, page, "text/html; charset=utf-8");
+    }
+    if (url.pathname === STATUS_JSON_PATH && routes.status) {
+      return respond(req, JSON.stringify(routes.status(), null, 2) + "\n", "application/json");
+    }
+    if (url.pathname === "/-/healthy") return plain(200, "Healthy\n");
+    if (url.pathname === "/-/ready") {
+      const r = routes.ready?.() ?? { ready: true, reason: null };
+      return r.ready ? plain(200, "Ready\n") : plain(503, `Not ready: ${r.reason}\n`);
     }
     if (url.pathname === "/maps" && routes.maps) {
       const json = (req.headers.get("accept") ?? "").includes("application/json") ||
@@ -151,11 +176,12 @@ export function handler(
       const r = await routes.maps(json);
       return respond(req, r.body, r.contentType, r.status);
     }
-    return new Response("404 page not found\n", {
-      status: 404,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+    return plain(404, "404 page not found\n");
   };
+}
+
+function plain(status: number, body: string): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 /** Starts serving; resolves once listening. */

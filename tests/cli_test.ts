@@ -126,3 +126,54 @@ Deno.test("scrape guard flags: defaults, durations and zero for no limit", () =>
     /--metrics.max-series must be a non-negative integer, got "1e6"/,
   );
 });
+
+Deno.test("command-line mistakes are told in our words, with the closest flag", () => {
+  const cases: [string[], string][] = [
+    [["--config.name=timers"], "unknown flag --config.name (did you mean --config.names?)"],
+    [
+      ["--config.names=x", "--web.listen-adress=:1"],
+      "unknown flag --web.listen-adress (did you mean --web.listen-address?)",
+    ],
+    [["-config.names=x"], "unknown flag -config.names (did you mean --config.names?)"],
+    [["--config.names=x", "--frobnicate"], "unknown flag --frobnicate"],
+    [["--config.names"], "flag --config.names needs a value, as in --config.names=VALUE"],
+    [
+      ["--config.names", "--debug"],
+      "flag --config.names needs a value, as in --config.names=VALUE",
+    ],
+    [
+      ["--config.names=x", "--config.skip-cache-size", "-1"],
+      "flag --config.skip-cache-size needs a value, as in --config.skip-cache-size=VALUE",
+    ],
+    [["--config.names=x", "--debug=1"], 'flag --debug takes no value, got "--debug=1"'],
+    [["--config.names=x", "--no-debug=1"], 'flag --no-debug takes no value, got "--no-debug=1"'],
+    [
+      ["--config.names=x", "--log.level=verbose"],
+      '--log.level must be one of debug, info, warn, error, got "verbose"',
+    ],
+    [
+      ["--config.names=x", "--log.format=xml"],
+      '--log.format must be one of text, logfmt, json, got "xml"',
+    ],
+    [
+      ["--config.names=x", "--web.listen-address=:70000"],
+      '--web.listen-address port out of range in ":70000": ports go from 0 to 65535',
+    ],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseCommandLine(argv), (e: Error) => {
+      assert.ok(e instanceof UsageError, `${argv.join(" ")}: ${e}`);
+      assert.equal(e.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("--log.level and --log.format default to info and upstream's text lines", () => {
+  const f = run(["--config.names=x"]);
+  assert.equal(f.logLevel, "info");
+  assert.equal(f.logFormat, "text");
+  const g = run(["--config.names=x", "--log.level", "debug", "--log.format=json"]);
+  assert.equal(g.logLevel, "debug");
+  assert.equal(g.logFormat, "json");
+});

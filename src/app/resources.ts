@@ -8,7 +8,7 @@ import { SystemdNotifier } from "../../ffi/notify.ts";
 import { parseListenAddress } from "../cli.ts";
 import type { Flags } from "../cli.ts";
 import type { Exporter } from "../exporter/exporter.ts";
-import { log } from "../log.ts";
+import { log, warn } from "../log.ts";
 import { serve } from "../server.ts";
 import { metricsRoutes } from "./routes.ts";
 import { StartupError } from "./startup.ts";
@@ -23,7 +23,7 @@ export function systemdNotify(): Notify {
     try {
       notifier.notify(message);
     } catch (e) {
-      log((e as Error).message);
+      warn((e as Error).message);
     }
   };
 }

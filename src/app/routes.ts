@@ -5,8 +5,9 @@ import { CONTENT_TYPE_TEXT } from "../encode/text.ts";
 import type { Exporter } from "../exporter/exporter.ts";
 import { formatMapsJson, formatMapsText } from "../exporter/maps_dump.ts";
 import type { Routes } from "../server.ts";
+import { statusReport } from "./status_report.ts";
 
-/** The metrics route, plus the raw /maps dump with --debug. */
+/** The metrics route, the status page, readiness, plus the raw /maps dump with --debug. */
 export function metricsRoutes(flags: Flags, exporter: Exporter): Routes {
   return {
     telemetryPath: flags.telemetryPath,
@@ -14,6 +15,8 @@ export function metricsRoutes(flags: Flags, exporter: Exporter): Routes {
       chunks: await exporter.scrapeText(),
       contentType: CONTENT_TYPE_TEXT,
     }),
+    status: () => statusReport(flags, exporter),
+    ready: () => exporter.readiness(flags.configStrict),
     ...(flags.debug ? { maps: (json: boolean) => dumpMaps(exporter, json) } : {}),
   };
 }

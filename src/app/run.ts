@@ -7,7 +7,7 @@
 import { setThreadName } from "../../ffi/libc.ts";
 import { type Command, type Flags, parseCommandLine, UsageError } from "../cli.ts";
 import { type EmbeddedAssets, embeddedAssets, explainSandboxError } from "../embedded.ts";
-import { configureLog, log } from "../log.ts";
+import { configureLog, error as logError, log } from "../log.ts";
 import { printConfigList, printConfigSchema, printHelp, printVersion } from "./commands.ts";
 import { listen, nextSignal, type Notify, ownExporter, systemdNotify } from "./resources.ts";
 import {
@@ -67,7 +67,11 @@ async function dispatch(argv: string[], defaultConfigDir: string): Promise<numbe
 /** Starts and serves; every path out of here disposes the run's resources in reverse order. */
 async function runExporter(flags: Flags, defaultConfigDir: string): Promise<number> {
   const assets = embeddedAssets();
-  configureLog({ timestamps: !flags.logNoTimestamps, debug: flags.debug });
+  configureLog({
+    timestamps: !flags.logNoTimestamps,
+    level: flags.debug ? "debug" : flags.logLevel,
+    format: flags.logFormat,
+  });
   // The binary runs as "memfd:ebpf_exporter"; ps and top should show the exporter's name.
   if (assets !== null) setThreadName("ebpf_exporter");
   await using stack = new AsyncDisposableStack();
@@ -75,7 +79,7 @@ async function runExporter(flags: Flags, defaultConfigDir: string): Promise<numb
     return await startAndServe(stack, flags, assets, defaultConfigDir);
   } catch (e) {
     if (!(e instanceof StartupError)) throw e;
-    log(e.message);
+    logError(e.message);
     return 1;
   }
 }

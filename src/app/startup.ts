@@ -19,7 +19,7 @@ import {
 import { checkEmbeddedNames, configSource, type EmbeddedAssets } from "../embedded.ts";
 import { Exporter } from "../exporter/exporter.ts";
 import { systemHost } from "../host/system.ts";
-import { debug, log } from "../log.ts";
+import { debug, log, warn } from "../log.ts";
 
 /** A start-up phase failed; the message is the line to log before exiting 1. */
 export class StartupError extends Error {
@@ -69,6 +69,7 @@ export function loadConfigPhase(
 export function openLibbpfPhase(flags: Flags): void {
   setLibbpfSink((level, msg) => {
     if (level === "debug") debug(`libbpf [debug]: ${msg}`);
+    else if (level === "warn") warn(`libbpf [${level}]: ${msg}`);
     else log(`libbpf [${level}]: ${msg}`);
   });
   const lib = phase(() => openLibbpf(flags.libbpfPath ?? undefined));
@@ -78,7 +79,7 @@ export function openLibbpfPhase(flags: Flags): void {
 /** Gathers what later hints need, logs warnings about the host, and checks --btf.path. */
 export function diagnoseHost(flags: Flags): HostFacts {
   const facts = gatherHostFacts();
-  for (const warning of preflightWarnings(facts)) log(warning);
+  for (const warning of preflightWarnings(facts)) warn(warning);
   if (flags.btfPath !== null && !isReadable(flags.btfPath)) {
     throw new StartupError(`Cannot use --btf.path: could not find BTF file "${flags.btfPath}"`);
   }
@@ -117,7 +118,7 @@ export function attachPhase(exporter: Exporter, facts: HostFacts, flags: Flags):
       for (const h of attachFailureHints(p.program.section, p.error, facts)) attachHints.add(h);
     }
   }
-  for (const h of attachHints) log(`Some programs did not attach: ${h}`);
+  for (const h of attachHints) warn(`Some programs did not attach: ${h}`);
 }
 
 /** With --config.strict, any program that did not attach fails the start. */

@@ -13,14 +13,25 @@ import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts"
 import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
-import { debug, log } from "../log.ts";
+import { debug, log, warn } from "../log.ts";
 import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
 import { foldHistogram } from "./histogram.ts";
-import { builtinFamilies } from "./builtins.ts";
+import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
+import {
+  attachSummary,
+  type ConfigStatus,
+  type MapStatus,
+  mapStatus,
+  NO_SCRAPE,
+  programStatus,
+  type Readiness,
+  type ScrapeStatus,
+  ScrapeTally,
+} from "./status.ts";
 import { PerfEventCounter } from "./perf_counters.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
@@ -116,6 +127,12 @@ export class Exporter {
   #cgroupMaps: CgroupIdMap[] = [];
   #opts: ExporterOptions;
   #active = false;
+  // Every config loaded and attached (or given its sources); false again once closed.
+  #loadedAll = false;
+  // For the status page: each config's part of the last completed scrape, and the keys each
+  // map held then (by config and map name).
+  readonly #lastScrape = new Map<string, ScrapeStatus>();
+  readonly #mapEntries = new Map<string, number>();
 
   #keys = new Map<string, KeyDecoder>();
   #scrapeQueue: Promise<void> = Promise.resolve();
@@ -156,9 +173,10 @@ export class Exporter {
       for (const config of this.configs) {
         const loaded = loadConfig(config, this.#opts.load);
         this.loaded.push(loaded);
+        log(attachSummary(loaded));
         for (const p of loaded.programs) {
           if (p.error !== null) {
-            log(
+            warn(
               `Failed to attach program "${p.program.name}" (${p.program.section}) for config ` +
                 `"${config.name}": ${p.error.message}`,
             );
@@ -172,6 +190,7 @@ export class Exporter {
     }
     firePostAttachMark();
     this.#active = true;
+    this.#loadedAll = true;
   }
 
   /**
@@ -183,6 +202,7 @@ export class Exporter {
       this.#addSources(config, sources.get(config.name) ?? new Map());
     }
     this.#active = true;
+    this.#loadedAll = true;
   }
 
   #addReaders(loaded: LoadedConfig): void {
@@ -224,7 +244,7 @@ export class Exporter {
         const keys = this.#keyDecoder(name, c.name);
         const counter = new PerfEventCounter(name, c, map, keys, (e) => {
           this.#countError(name);
-          log(
+          warn(
             `Error decoding perf event for counter "${c.name}" of config "${name}": ${e.message}`,
           );
         });
@@ -330,17 +350,22 @@ export class Exporter {
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
     const families: MetricFamily[] = [];
     const budget = new ConfigBudget(this.#opts.configTimeoutMs ?? 0, this.#opts.clock);
+    const tally = new ScrapeTally(this.configs.map((c) => c.name));
     for (const r of this.#readers) {
       if (budget.enter(r.config, families.length)) continue;
+      const t0 = performance.now();
+      let failure: string | null = null;
       try {
         const f = await this.#collectOne(r, slicer, budget);
         if (f !== null) families.push(f);
       } catch (e) {
+        failure = `${r.kind} "${r.conf.name}": ${(e as Error).message}`;
         if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
         else this.#failed(r, e as Error);
       } finally {
         r.keys.endScrape();
       }
+      tally.add(r.config, performance.now() - t0, failure);
       // Detached while this scrape waited: the maps are gone.
       if (!this.#active) return builtinFamilies(this, []);
     }
@@ -359,12 +384,13 @@ export class Exporter {
       }
       families.push(lost);
     }
+    tally.commit(this.#lastScrape, new Date());
     return builtinFamilies(this, families);
   }
 
   #failed(r: MetricReader, e: Error): void {
     this.#countError(r.config);
-    log(
+    warn(
       `Error getting values for ${r.kind} "${r.conf.name}" of config "${r.config}": ${e.message}`,
     );
   }
@@ -375,7 +401,7 @@ export class Exporter {
     const n = (this.scrapeTimeouts.get(r.config) ?? 0) + 1;
     this.scrapeTimeouts.set(r.config, n);
     // Once per config: a config that is always slow would log on every scrape.
-    if (n === 1) log(`${e.message}; its metrics are left out of this scrape`);
+    if (n === 1) warn(`${e.message}; its metrics are left out of this scrape`);
   }
 
   async #collectOne(
@@ -384,6 +410,7 @@ export class Exporter {
     budget: ConfigBudget,
   ): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
+    this.#mapEntries.set(`${r.config}\0${r.map.name}`, entries.count);
     budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);
     const keys = r.keys;
@@ -456,9 +483,48 @@ export class Exporter {
     return out;
   }
 
+  /** Each config's programs, maps and last scrape, for the status page. */
+  status(): ConfigStatus[] {
+    const stats = bpfStatsEnabled();
+    return this.configs.map((c) => {
+      const loaded = this.loaded.find((l) => l.config.name === c.name);
+      const maps: MapStatus[] = this.#readers
+        .filter((r) => r.config === c.name)
+        .map((r) => mapStatus(r.map, this.#mapEntries.get(`${c.name}\0${r.map.name}`) ?? null));
+      for (const m of loaded?.perfMaps.values() ?? []) maps.push(mapStatus(m, null));
+      return {
+        name: c.name,
+        loaded: this.#loadedAll,
+        programs: loaded?.programs.map((p) => programStatus(p, stats)) ?? [],
+        maps,
+        lastScrape: this.#lastScrape.get(c.name) ?? NO_SCRAPE,
+        decoderErrorsTotal: this.decoderErrors.get(c.name) ?? 0,
+      };
+    });
+  }
+
+  /**
+   * Ready once every config is loaded and attached; with `strict` (--config.strict) also every
+   * program must be attached. Not ready before attachAll and after close.
+   */
+  readiness(strict: boolean): Readiness {
+    if (!this.#loadedAll) {
+      return { ready: false, reason: "configs are not loaded (starting up or shutting down)" };
+    }
+    const missed = this.missedAttachments();
+    if (strict && missed.length > 0) {
+      return {
+        ready: false,
+        reason: `programs not attached (config:program): ${missed.join(", ")}`,
+      };
+    }
+    return { ready: true, reason: null };
+  }
+
   /** Detaches every program and closes every object. Idempotent. */
   close(): void {
     this.#active = false;
+    this.#loadedAll = false;
     if (this.#pollTimer !== null) clearInterval(this.#pollTimer);
     this.#pollTimer = null;
     for (const p of this.#perf.splice(0)) p.close();

@@ -3,7 +3,7 @@
  * many series, and the running count of what it left out (ebpf_exporter_series_dropped_total).
  */
 
-import { log } from "../log.ts";
+import { warn } from "../log.ts";
 
 /** Series left out of one metric so far. */
 export interface DroppedSeries {
@@ -36,7 +36,7 @@ export class SeriesCap {
       entry = { config, metric, count: 0 };
       this.dropped.set(id, entry);
       // Once: a metric over the cap is usually over it on every scrape.
-      log(
+      warn(
         `Metric "${metric}" of config "${config}" has ${samples.length} series, over ` +
           `--metrics.max-series=${max}: series past the first ${max} are dropped from each ` +
           `scrape that exceeds it (see ebpf_exporter_series_dropped_total)`,
