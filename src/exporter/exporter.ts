@@ -19,7 +19,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from ".
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
-import { foldHistogram } from "./histogram.ts";
+import { foldHistogram, isNativeSchema0 } from "./histogram.ts";
 import { builtinFamilies } from "./builtins.ts";
 import { PerfEventCounter } from "./perf_counters.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
@@ -420,6 +420,7 @@ export class Exporter {
         r.conf.name,
         foldHistogram(agg.samples(), r.conf as HistogramConfig),
       ),
+      nativeSchema0: isNativeSchema0(r.conf as HistogramConfig),
     };
   }
 
