@@ -13,6 +13,7 @@ import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts"
 import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
+import { encodeProtobufChunks } from "../encode/protobuf.ts";
 import { debug, log } from "../log.ts";
 import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
@@ -289,6 +290,17 @@ export class Exporter {
     // Registered now, before anyone reads, so no chunk is released before this reader has it.
     const reader = flight.shared.reader();
     return flight.ready.then(() => reader);
+  }
+
+  /**
+   * One scrape as delimited protobuf MetricFamily messages, in chunks of whole families. Not
+   * coalesced with concurrent scrapes (only the text format is); values are read before the
+   * promise resolves.
+   */
+  scrapeProtobuf(
+    targetChunkBytes = DEFAULT_CHUNK_SIZE,
+  ): Promise<Iterator<Uint8Array<ArrayBuffer>>> {
+    return this.collectWith((families) => encodeProtobufChunks(families, targetChunkBytes));
   }
 
   #startFlight(targetChunkBytes: number): Flight {
