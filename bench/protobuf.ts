@@ -91,7 +91,10 @@ function messages(sorted: SortedFamily[]): Record<string, unknown>[] {
   });
 }
 
-function viaProtobufjs(families: MetricFamily[], built?: Record<string, unknown>[]): Uint8Array {
+function viaProtobufjs(
+  families: readonly MetricFamily[],
+  built?: Record<string, unknown>[],
+): Uint8Array {
   const type = metricFamilyType();
   const writer = protobuf.Writer.create();
   for (const m of built ?? messages(sortFamilies(families))) {

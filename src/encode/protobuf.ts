@@ -1,10 +1,11 @@
 /**
- * Prometheus protobuf exposition: each family one `io.prometheus.client.MetricFamily` message
- * (prometheus/client_model metrics.proto) preceded by its length as a varint. Encoded by hand:
- * protobufjs writes the very same bytes, but over 100k counters it took twice as long to
+ * Prometheus protobuf exposition (delimited MetricFamily messages), with native histograms of
+ * schema 0 for power-of-two exp2 layouts. Each family is one `io.prometheus.client.MetricFamily`
+ * message (prometheus/client_model metrics.proto) preceded by its length as a varint. Encoded by
+ * hand: protobufjs writes the very same bytes, but over 100k counters it took twice as long to
  * encode (135 vs 70 ms, best of 7) and 1.3 times as long with the building of its message
- * objects (bench/protobuf.ts). Histograms of a `nativeSchema0` family also carry a native histogram of
- * schema 0 next to their classic buckets (see `nativeOf`).
+ * objects (bench/protobuf.ts). Histograms of a `nativeSchema0` family also carry a native
+ * histogram next to their classic buckets (see `nativeOf`).
  */
 
 import type { HistogramSample, MetricFamily, ScalarSample } from "./model.ts";

@@ -5,11 +5,12 @@ const PROTO = "application/vnd.google.protobuf;proto=io.prometheus.client.Metric
   "encoding=delimited";
 
 Deno.test("wantsProtobuf: Prometheus with native histograms on gets protobuf", () => {
-  // Prometheus 2.42 with --enable-feature=native-histograms (captured by the kernel test).
+  // Prometheus 2.42 (Debian) with --enable-feature=native-histograms, as recorded by
+  // tests/kernel/native_histogram_test.ts.
   assert.equal(
     wantsProtobuf(
-      `${PROTO};q=0.8,application/openmetrics-text;version=1.0.0;q=0.5,` +
-        "application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
+      `${PROTO},application/openmetrics-text;version=1.0.0;q=0.8,` +
+        "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
     ),
     true,
   );
