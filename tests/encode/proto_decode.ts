@@ -35,3 +35,57 @@ export function decodeDelimited(bytes: Uint8Array): Record<string, unknown>[] {
   }
   return out;
 }
+
+/** `name{labels}` → value of a text exposition, label pairs as written (sorted by name). */
+export function textSeries(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const cut = line.lastIndexOf(" ");
+    const v = line.slice(cut + 1);
+    // Bounds keyed by their number, so that both sides spell them alike.
+    const key = line.slice(0, cut).replace(
+      /le="([^"]*)"/,
+      (_, le: string) => `le="${le === "+Inf" ? Infinity : Number(le)}"`,
+    );
+    out.set(key, v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : Number(v));
+  }
+  return out;
+}
+
+function escape(v: string): string {
+  return v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+}
+
+// deno-lint-ignore no-explicit-any
+type Obj = Record<string, any>;
+
+/** The same keys rebuilt from decoded MetricFamily objects, the way expfmt renders them. */
+export function protoSeries(decoded: Obj[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const key = (name: string, labels: Obj[], extra = "") => {
+    const pairs = labels.map((l) => `${l.name}="${escape(l.value)}"`);
+    if (extra !== "") pairs.push(extra);
+    return pairs.length === 0 ? name : `${name}{${pairs.join(",")}}`;
+  };
+  for (const f of decoded) {
+    for (const m of f.metric as Obj[]) {
+      const labels = (m.label ?? []) as Obj[];
+      if (f.type === "HISTOGRAM") {
+        const h = m.histogram as Obj;
+        for (const b of h.bucket as Obj[]) {
+          out.set(
+            key(`${f.name}_bucket`, labels, `le="${b.upper_bound}"`),
+            b.cumulative_count ?? 0,
+          );
+        }
+        out.set(key(`${f.name}_bucket`, labels, 'le="Infinity"'), h.sample_count ?? 0);
+        out.set(key(`${f.name}_sum`, labels), h.sample_sum);
+        out.set(key(`${f.name}_count`, labels), h.sample_count ?? 0);
+      } else {
+        out.set(key(f.name, labels), (m.counter ?? m.gauge).value);
+      }
+    }
+  }
+  return out;
+}
