@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { wantsProtobuf } from "../../src/app/routes.ts";
+import { metricsRoutes, wantsProtobuf } from "../../src/app/routes.ts";
+import { type Flags, parseCommandLine } from "../../src/cli.ts";
+import { CONTENT_TYPE_PROTOBUF } from "../../src/encode/protobuf.ts";
+import { CONTENT_TYPE_TEXT } from "../../src/encode/text.ts";
+import { handler } from "../../src/server.ts";
+import { readRecording, recordedExporter } from "../e2e/pipeline.ts";
+import { decodeDelimited } from "../encode/proto_decode.ts";
 
 const PROTO = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;" +
   "encoding=delimited";
@@ -50,4 +56,27 @@ Deno.test("wantsProtobuf: everything else keeps the text format", () => {
     false,
   );
   assert.equal(wantsProtobuf(`${PROTO};q=bad`), false);
+});
+
+Deno.test("the metrics route answers Prometheus' protobuf request in protobuf, others in text", async () => {
+  const command = parseCommandLine(["--config.dir", "examples", "--config.names", "syscalls"]);
+  assert.equal(command.kind, "run");
+  const exporter = recordedExporter("syscalls", readRecording("syscalls"));
+  try {
+    const h = handler(metricsRoutes((command as { flags: Flags }).flags, exporter));
+    const proto = await h(
+      new Request("http://x/metrics", { headers: { accept: `${PROTO};q=0.7,text/plain;q=0.3` } }),
+    );
+    assert.equal(proto.headers.get("content-type"), CONTENT_TYPE_PROTOBUF);
+    const families = decodeDelimited(new Uint8Array(await proto.arrayBuffer()));
+    assert.ok(families.some((f) => f.name === "ebpf_exporter_syscall_latency_seconds"));
+    for (const accept of [null, "text/plain;version=0.0.4", "*/*"]) {
+      const headers: HeadersInit = accept === null ? {} : { accept };
+      const text = await h(new Request("http://x/metrics", { headers }));
+      assert.equal(text.headers.get("content-type"), CONTENT_TYPE_TEXT);
+      assert.match(await text.text(), /^# HELP /);
+    }
+  } finally {
+    exporter.close();
+  }
 });
