@@ -51,7 +51,12 @@ const TYPE = { counter: 0, gauge: 1, histogram: 4 } as const;
 
 const TWO_64 = 2 ** 64;
 const TWO_63 = 2 ** 63;
-/** client_golang's default zero threshold, used unless the lowest bucket lies below it. */
+/**
+ * client_golang's default zero threshold, used unless the lowest bucket lies below it. A
+ * threshold above 0 is also what keeps a histogram without observations native for Prometheus
+ * 2.42, which decides by deltas, zero count and zero threshold (newer ones look at spans, hence
+ * the no-op span as well).
+ */
 const ZERO_THRESHOLD = 2 ** -128;
 
 const utf8Encoder = new TextEncoder();
