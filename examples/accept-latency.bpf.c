@@ -9,7 +9,10 @@
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
 
-/* Buckets 0..26 in microseconds (up to ~67 s); bucket 27 holds the running sum. */
+/*
+ * Buckets 0..26 in units of 2^-20 s (~0.95 us, up to 64 s); bucket 27 holds the running sum.
+ * Power-of-two units make the buckets those of a native histogram.
+ */
 #define MAX_WAIT_SLOT 26
 
 struct accept_wait_key {
@@ -68,18 +71,18 @@ SEC("kretprobe/inet_csk_accept")
 int BPF_KRETPROBE(inet_csk_accept_ret, struct sock *child)
 {
 	struct accept_wait_key key = {};
-	__u64 *queued, wait_us;
+	__u64 *queued, wait_units;
 
 	if (!child)
 		return 0;
 	queued = bpf_map_lookup_elem(&queued_at, &child);
 	if (!queued)
 		return 0;
-	wait_us = (bpf_ktime_get_ns() - *queued) / 1000;
+	wait_units = ns_to_pow2_units(bpf_ktime_get_ns() - *queued, 20);
 	bpf_map_delete_elem(&queued_at, &child);
 
 	key.port = BPF_CORE_READ(child, __sk_common.skc_num);
-	histogram_observe_exp2(&accept_queue_wait_seconds, key, wait_us, MAX_WAIT_SLOT);
+	histogram_observe_exp2(&accept_queue_wait_seconds, key, wait_units, MAX_WAIT_SLOT);
 	return 0;
 }
 

@@ -5,7 +5,10 @@
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
 
-/* Buckets 0..27 in microseconds: up to ~134 s; bucket 28 holds the running sum. */
+/*
+ * Buckets 0..27 in units of 2^-20 s (~0.95 us, up to 128 s); bucket 28 holds the running sum.
+ * Power-of-two units make the buckets those of a native histogram.
+ */
 #define MAX_LATENCY_SLOT 27
 #define REQ_OP_MASK 0xff
 
@@ -63,18 +66,18 @@ int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned
 {
 	struct disk_latency_key key = {};
 	struct gendisk *disk;
-	__u64 *start, delta_us;
+	__u64 *start, delta_units;
 
 	start = bpf_map_lookup_elem(&issued_at, &rq);
 	if (!start)
 		return 0;
-	delta_us = (bpf_ktime_get_ns() - *start) / 1000;
+	delta_units = ns_to_pow2_units(bpf_ktime_get_ns() - *start, 20);
 	bpf_map_delete_elem(&issued_at, &rq);
 
 	disk = request_disk(rq);
 	key.dev = disk ? encode_dev(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor)) : 0;
 	key.op = BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK;
-	histogram_observe_exp2(&bio_latency_seconds, key, delta_us, MAX_LATENCY_SLOT);
+	histogram_observe_exp2(&bio_latency_seconds, key, delta_units, MAX_LATENCY_SLOT);
 	return 0;
 }
 

@@ -8,7 +8,10 @@
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
 
-/* Buckets 0..24 in microseconds (up to ~17 s); bucket 25 holds the running sum. */
+/*
+ * Buckets 0..24 in units of 2^-20 s (~0.95 us, up to 16 s); bucket 25 holds the running sum.
+ * Power-of-two units make the buckets those of a native histogram.
+ */
 #define MAX_THROTTLED_SLOT 24
 
 struct throttled_key {
@@ -76,16 +79,16 @@ SEC("fentry/unthrottle_cfs_rq")
 int BPF_PROG(unthrottle_cfs_rq_entry, struct cfs_rq *cfs_rq)
 {
 	struct throttled_key key = {};
-	__u64 *since, throttled_us;
+	__u64 *since, throttled_units;
 
 	since = bpf_map_lookup_elem(&throttled_at, &cfs_rq);
 	if (!since)
 		return 0;
-	throttled_us = (bpf_ktime_get_ns() - *since) / 1000;
+	throttled_units = ns_to_pow2_units(bpf_ktime_get_ns() - *since, 20);
 	bpf_map_delete_elem(&throttled_at, &cfs_rq);
 
 	key.cgroup = cfs_rq_cgroup(cfs_rq);
-	histogram_observe_exp2(&cfs_throttled_seconds, key, throttled_us, MAX_THROTTLED_SLOT);
+	histogram_observe_exp2(&cfs_throttled_seconds, key, throttled_units, MAX_THROTTLED_SLOT);
 	return 0;
 }
 

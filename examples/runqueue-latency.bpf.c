@@ -1,7 +1,7 @@
 /*
  * Run queue latency: how long a runnable task waits before it gets a CPU, from its wakeup (or
  * its preemption, when it stays runnable) to the switch that runs it; an exp2 histogram in
- * microseconds by CPU. raw_tp programs read the task structs through CO-RE helpers.
+ * units of 2^-20 s (~0.95 us) by CPU. raw_tp programs read the task structs through CO-RE helpers.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -9,7 +9,10 @@
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
 
-/* Buckets 0..26 in microseconds (up to ~67 s); bucket 27 holds the running sum. */
+/*
+ * Buckets 0..26 in units of 2^-20 s (~0.95 us, up to 64 s); bucket 27 holds the running sum.
+ * Power-of-two units make the buckets those of a native histogram.
+ */
 #define MAX_LATENCY_SLOT 26
 #define TASK_RUNNING 0
 
@@ -83,7 +86,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	if (!since)
 		return 0;
 	key.cpu = bpf_get_smp_processor_id();
-	histogram_observe_exp2(&runqueue_latency_seconds, key, (bpf_ktime_get_ns() - *since) / 1000,
+	histogram_observe_exp2(&runqueue_latency_seconds, key, ns_to_pow2_units(bpf_ktime_get_ns() - *since, 20),
 			       MAX_LATENCY_SLOT);
 	bpf_map_delete_elem(&runnable_since, &pid);
 	return 0;

@@ -1,4 +1,7 @@
-/* Time softirqs wait between being raised and starting to run, by kind (exp2, nanoseconds). */
+/*
+ * Time softirqs wait between being raised and starting to run, by kind: exp2 in units of
+ * 2^-30 s (~0.93 ns), power-of-two units that make the buckets those of a native histogram.
+ */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -50,7 +53,7 @@ int BPF_PROG(softirq_entry, unsigned int vec)
 
 	if (!ts || *ts == 0)
 		return 0;
-	delta = bpf_ktime_get_ns() - *ts;
+	delta = ns_to_pow2_units(bpf_ktime_get_ns() - *ts, 30);
 	*ts = 0;
 	key.kind = vec;
 	key.bucket = log2_ceil_u64(delta);

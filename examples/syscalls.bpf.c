@@ -1,5 +1,5 @@
 /*
- * Syscalls by name, failed syscalls by errno, and syscall latency by name (exp2, microseconds).
+ * Syscalls by name, failed syscalls by errno, and syscall latency by name (exp2, in units of 2^-20 s).
  * Entry times are kept per thread so a thread's nested or restarted calls do not mix.
  */
 #include "vmlinux.h"
@@ -75,7 +75,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!e)
 		return 0;
 	key.syscall = e->nr;
-	histogram_observe_exp2(&syscall_latency_seconds, key, (bpf_ktime_get_ns() - e->ts) / 1000,
+	histogram_observe_exp2(&syscall_latency_seconds, key, ns_to_pow2_units(bpf_ktime_get_ns() - e->ts, 20),
 			       MAX_LATENCY_SLOT);
 	bpf_map_delete_elem(&entered, &tid);
 	return 0;

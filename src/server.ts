@@ -21,8 +21,8 @@ export interface ChunkedBody {
 /** What the routes serve; built by the caller so this module knows nothing of BPF. */
 export interface Routes {
   telemetryPath: string;
-  /** Renders the exposition for one scrape; a throw becomes a 500. */
-  metrics(): Promise<ChunkedBody>;
+  /** Renders the exposition for one scrape, given the request's Accept header; a throw is a 500. */
+  metrics(accept: string | null): Promise<ChunkedBody>;
   /** Raw map dump (only with --debug). */
   maps?: (json: boolean) => Promise<{ body: string; contentType: string; status: number }>;
   /** The status page's data; without it `/` is a bare page linking to the metrics. */
@@ -151,7 +151,8 @@ export function handler(
     }
     if (url.pathname === routes.telemetryPath) {
       try {
-        return respondChunks(req, await routes.metrics(), streamStallMs);
+        const body = await routes.metrics(req.headers.get("accept"));
+        return respondChunks(req, body, streamStallMs);
       } catch (e) {
         return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
       }

@@ -66,6 +66,13 @@ export interface HistogramFamily {
   type: "histogram";
   labelNames: string[];
   samples: HistogramSample[];
+  /**
+   * Every bucket bound is a power of two, or 0 for a bucket of zeros, and each bucket holds
+   * exactly the values above the previous power of two: the buckets of a native histogram of
+   * schema 0. Gathering sets it (exp2 and exp2zero layouts with a power-of-two multiplier);
+   * writers that know native histograms then emit one next to the classic buckets.
+   */
+  nativeSchema0?: boolean;
 }
 
 export type MetricFamily = ScalarFamily | HistogramFamily;

@@ -86,7 +86,11 @@ interface WriterState {
  * agree on type, help and labels), families sort by name, series by label values in label-name
  * order, and a series seen twice is an error.
  */
-function prepare(families: readonly MetricFamily[], state: WriterState): Prepared[] {
+function prepare(
+  families: readonly MetricFamily[],
+  state: WriterState,
+  textPrefixes = true,
+): Prepared[] {
   const live = families.filter((f) => f.samples.length > 0);
   // Array#sort is stable, so merged samples keep their input order until sorted below.
   live.sort((a, b) => compareUtf8(a.name, b.name));
@@ -103,7 +107,7 @@ function prepare(families: readonly MetricFamily[], state: WriterState): Prepare
     const merged = j > i + 1;
     i = j;
     const check = merged || first.type === "histogram" || !first.distinct;
-    out.push(prepareOne(first, samples, check, state));
+    out.push(prepareOne(first, samples, check, state, textPrefixes));
   }
   return out;
 }
@@ -124,6 +128,7 @@ function prepareOne(
   input: Array<ScalarSample | HistogramSample>,
   checkDuplicates: boolean,
   state: WriterState,
+  textPrefixes: boolean,
 ): Prepared {
   const names = family.labelNames;
   const order = names.map((_, i) => i).sort((a, b) =>
@@ -160,7 +165,7 @@ function prepareOne(
   let values: Float64Array | null = null;
   if (family.type !== "histogram") {
     const scalars = samples as ScalarSample[];
-    prefixes = linePrefixes(family, scalars, order, last, state);
+    if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
     // Ranks stamped now are trusted by this writer's next encode of the family.
     const epoch: Epoch = state.keeps ? ++state.epochs : -1;
     values = new Float64Array(scalars.length);
@@ -463,6 +468,26 @@ function concat(chunks: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
 }
 
 const utf8Decoder = new TextDecoder();
+
+/** A family as every writer sees it: merged with its namesakes, its series sorted and checked. */
+export interface SortedFamily {
+  family: MetricFamily;
+  samples: Array<ScalarSample | HistogramSample>;
+  /** Label positions in label-name order. */
+  order: number[];
+  /** Scalar values in sample order, read when `sortFamilies` was called; null for histograms. */
+  values: Float64Array | null;
+}
+
+/**
+ * Gathers families the way the text writer does (client_golang's Gather rules: empty families
+ * dropped, equal names merged, sorted by name and by label values, duplicates rejected), for
+ * writers of other formats. One-shot: no memo is trusted or stamped.
+ */
+export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] {
+  const state: WriterState = { families: new Map(), epochs: 0, keeps: false };
+  return prepare(families, state, false);
+}
 
 /** `TextWriter.chunks` on a one-shot writer: nothing is reused from or kept for other calls. */
 export function encodeTextChunks(

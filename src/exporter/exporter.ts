@@ -13,13 +13,14 @@ import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts"
 import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
+import { encodeProtobufChunks } from "../encode/protobuf.ts";
 import { debug, log, warn } from "../log.ts";
 import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
-import { foldHistogram } from "./histogram.ts";
+import { foldHistogram, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
   attachSummary,
@@ -311,6 +312,17 @@ export class Exporter {
     return flight.ready.then(() => reader);
   }
 
+  /**
+   * One scrape as delimited protobuf MetricFamily messages, in chunks of whole families. Not
+   * coalesced with concurrent scrapes (only the text format is); values are read before the
+   * promise resolves.
+   */
+  scrapeProtobuf(
+    targetChunkBytes = DEFAULT_CHUNK_SIZE,
+  ): Promise<Iterator<Uint8Array<ArrayBuffer>>> {
+    return this.collectWith((families) => encodeProtobufChunks(families, targetChunkBytes));
+  }
+
   #startFlight(targetChunkBytes: number): Flight {
     const shared = new SharedChunks();
     const ready = this.collectWith((families) => {
@@ -447,6 +459,7 @@ export class Exporter {
         r.conf.name,
         foldHistogram(agg.samples(), r.conf as HistogramConfig),
       ),
+      nativeSchema0: isNativeSchema0(r.conf as HistogramConfig),
     };
   }
 

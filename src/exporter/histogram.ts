@@ -108,6 +108,24 @@ export function histogramSkipReason(conf: HistogramConfig): string | null {
   }
 }
 
+/**
+ * Whether the config's buckets are those of a native histogram of schema 0: exp2 bucket k
+ * holds (m·2^(k-1), m·2^k], which with m = 2^s is native bucket k + s; exp2zero shifts keys
+ * by one and adds the bucket of zeros. Any other multiplier puts the bounds off the powers of
+ * two (1e-6 by 4.9%, 1e-9 by 7.4%), so those stay classic.
+ */
+export function isNativeSchema0(conf: HistogramConfig): boolean {
+  if (conf.bucket_type !== "exp2" && conf.bucket_type !== "exp2zero") return false;
+  const m = conf.bucket_multiplier === 0 ? 1 : conf.bucket_multiplier;
+  return isPowerOfTwo(m);
+}
+
+/** Whether `x` is 2^s for an integer s (subnormal powers included). */
+export function isPowerOfTwo(x: number): boolean {
+  if (!(x > 0) || x === Infinity) return false;
+  return 2 ** Math.round(Math.log2(x)) === x;
+}
+
 /** The bucket layout shared by every series of one histogram. */
 interface Layout {
   /** Bucket indexes to accumulate, in accumulation order. */

@@ -68,7 +68,7 @@ kernelTest("direct writes to a loop device are counted by biolatency under its n
       assert.match(
         text,
         new RegExp(
-          `^ebpf_exporter_bio_latency_seconds_bucket\\{device="${name}",operation="write",le="1e-06"\\} \\d+$`,
+          `^ebpf_exporter_bio_latency_seconds_bucket\\{device="${name}",operation="write",le="9.5367431640625e-07"\\} \\d+$`,
           "m",
         ),
       );

@@ -47,7 +47,7 @@ function histogram(m: Map<string, number>, name: string, series: string) {
   };
 }
 
-kernelTest("10 ms sleeps land above 8.192 ms and add at least 10 ms each to the sum", async () => {
+kernelTest("10 ms sleeps land above 2^-7 s and add at least 10 ms each to the sum", async () => {
   const args = ["--config.dir", `${ROOT}/examples`, "--config.names", "syscalls"];
   await withExporter(args, {}, async (ex) => {
     const name = "ebpf_exporter_syscall_latency_seconds";
@@ -65,17 +65,15 @@ kernelTest("10 ms sleeps land above 8.192 ms and add at least 10 ms each to the 
     assert.equal(b.buckets.at(-1)![0], Infinity);
     assert.equal(b.buckets.at(-1)![1], b.count);
 
-    // exp2 in microseconds: a sleep of 10 ms or more lies above the 8.192 ms bound. Before the
-    // first select the series does not exist yet.
+    // exp2 in units of 2^-20 s: a sleep of 10 ms or more lies above the 2^-7 s (7.8125 ms)
+    // bound. Before the first select the series does not exist yet.
     const above = (h: typeof a) =>
-      h.buckets.length === 0
-        ? 0
-        : h.count - (h.buckets.find(([le]) => le === 0.008192)?.[1] ?? NaN);
-    assert.ok(above(b) - above(a) >= SLEEPS, `above 8.192 ms grew ${above(b) - above(a)}`);
+      h.buckets.length === 0 ? 0 : h.count - (h.buckets.find(([le]) => le === 2 ** -7)?.[1] ?? NaN);
+    assert.ok(above(b) - above(a) >= SLEEPS, `above 2^-7 s grew ${above(b) - above(a)}`);
     assert.ok(b.count - a.count >= SLEEPS, `count grew ${b.count - a.count}`);
     const sum = b.sum - a.sum;
-    // Each observation is truncated to whole microseconds, hence the 1 µs allowance.
-    assert.ok(sum >= SLEEPS * (0.010 - 0.000001), `sum grew ${sum}`);
+    // Each observation is truncated to whole units of 2^-20 s, hence that allowance.
+    assert.ok(sum >= SLEEPS * (0.010 - 2 ** -20), `sum grew ${sum}`);
     assert.ok(sum < SLEEPS * 1, `sum grew ${sum}: more than a second per 10 ms sleep`);
   });
 }, { ignore: NOT_X86_64 });
@@ -124,8 +122,8 @@ kernelTest("a real Prometheus computes a quantile from the latency buckets", asy
         }
         return Number.isFinite(value);
       }, { timeoutMs: 60000, intervalMs: 1000 });
-      // Every observation is a sleep of at least 10 ms: the median cannot be below 8.192 ms.
-      assert.ok(value > 0.008192 && value < 1, `median ${value} of 10 ms sleeps`);
+      // Every observation is a sleep of at least 10 ms: the median cannot be below 2^-7 s.
+      assert.ok(value > 2 ** -7 && value < 1, `median ${value} of 10 ms sleeps`);
     } finally {
       sleeper.kill("SIGKILL");
       await sleeper.status;
