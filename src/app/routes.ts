@@ -1,19 +1,20 @@
 /** What the HTTP server answers with, built from the exporter. */
 
 import type { Flags } from "../cli.ts";
-import { CONTENT_TYPE_TEXT } from "../encode/text.ts";
+import { CONTENT_TYPES, negotiate } from "../encode/negotiate.ts";
 import type { Exporter } from "../exporter/exporter.ts";
 import { formatMapsJson, formatMapsText } from "../exporter/maps_dump.ts";
 import type { Routes } from "../server.ts";
 
-/** The metrics route, plus the raw /maps dump with --debug. */
+/** The metrics route in the negotiated format, plus the raw /maps dump with --debug. */
 export function metricsRoutes(flags: Flags, exporter: Exporter): Routes {
   return {
     telemetryPath: flags.telemetryPath,
-    metrics: async () => ({
-      chunks: await exporter.scrapeText(),
-      contentType: CONTENT_TYPE_TEXT,
-    }),
+    metrics: async (accept) => {
+      const format = negotiate(accept, exporter.formats);
+      return { chunks: await exporter.scrape(format), contentType: CONTENT_TYPES[format] };
+    },
+    onMetricsResponse: (status) => exporter.countRequest(status),
     ...(flags.debug ? { maps: (json: boolean) => dumpMaps(exporter, json) } : {}),
   };
 }

@@ -4,6 +4,8 @@
  * `MetricFamily` messages, OpenMetrics 1.0 text and the text format 0.0.4 (the default).
  */
 
+import { CONTENT_TYPE_TEXT } from "./text.ts";
+
 /** An exposition format the exporter can be asked for. */
 export type ExpositionFormat = "protobuf" | "openmetrics" | "text";
 
@@ -12,7 +14,7 @@ export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
   protobuf:
     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited",
   openmetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8",
-  text: "text/plain; version=0.0.4; charset=utf-8",
+  text: CONTENT_TYPE_TEXT,
 };
 
 /** The format served when nothing acceptable is available (as client_golang does). */
@@ -137,4 +139,28 @@ export function negotiate(
 ): ExpositionFormat {
   for (const f of acceptableFormats(header)) if (available.has(f)) return f;
   return DEFAULT_FORMAT;
+}
+
+/**
+ * Whether an Accept-Encoding header lets the response be gzipped: `gzip` (or `x-gzip`) with a
+ * q above 0, else `*` with a q above 0. `gzip;q=0` refuses it even when `*` is allowed.
+ */
+export function acceptsGzip(header: string | null): boolean {
+  if (header === null) return false;
+  let gzip: number | null = null;
+  let any: number | null = null;
+  for (const part of header.split(",")) {
+    const [coding, ...params] = part.split(";");
+    const name = (coding ?? "").trim().toLowerCase();
+    let q = 1;
+    for (const p of params) {
+      const [k, v] = p.split("=");
+      if ((k ?? "").trim().toLowerCase() !== "q") continue;
+      const text = (v ?? "").trim();
+      q = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(text) ? Number(text) : 0;
+    }
+    if (name === "gzip" || name === "x-gzip") gzip = Math.max(gzip ?? 0, q);
+    else if (name === "*") any = Math.max(any ?? 0, q);
+  }
+  return gzip !== null ? gzip > 0 : any !== null && any > 0;
 }

@@ -12,9 +12,6 @@ import { formatFloat } from "./float.ts";
 import type { MetricFamily } from "./model.ts";
 import { type TextDialect, TextWriter } from "./text.ts";
 
-/** Content type of OpenMetrics 1.0 text. */
-export const CONTENT_TYPE_OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
 // OpenMetrics' base units that a metric name may end in; `# UNIT` names the one it ends in.
 const UNITS = ["seconds", "bytes", "joules", "grams", "meters", "ratio", "volts", "amperes"];
 const UNIT_SUFFIX = new RegExp(`_(${UNITS.join("|")})$`);
