@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   acceptableFormats,
+  acceptsGzip,
   type ExpositionFormat,
   negotiate,
   parseAccept,
@@ -127,4 +128,21 @@ Deno.test("parseAccept keeps parameters and q", () => {
   assert.equal(r.subtype, "plain");
   assert.equal(r.q, 0.5);
   assert.deepEqual([...r.params], [["version", "0.0.4"]]);
+});
+
+Deno.test("acceptsGzip follows q-values, with * as the fallback", () => {
+  const yes = ["gzip", "GZIP", " gzip ; q=0.5", "x-gzip", "*", "deflate, *;q=0.1", "gzip;q=1.0"];
+  const no = [
+    null,
+    "",
+    "identity",
+    "gzip;q=0",
+    "gzip;q=0.0",
+    "*;q=0",
+    "*, gzip;q=0",
+    "br",
+    "gzip;q=x",
+  ];
+  for (const h of yes) assert.equal(acceptsGzip(h), true, String(h));
+  for (const h of no) assert.equal(acceptsGzip(h), false, String(h));
 });

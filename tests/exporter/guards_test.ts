@@ -171,6 +171,11 @@ Deno.test("a config over its time budget is left out; the others are scraped", a
       'ebpf_exporter_decoder_errors_total{config="signals"} 0',
       'ebpf_exporter_decoder_errors_total{config="softirqs"} 0',
     ]);
+    // The timed-out config reports its failure; the other one succeeded.
+    assert.deepEqual(lines(one, "ebpf_exporter_scrape_success{"), [
+      'ebpf_exporter_scrape_success{config="signals"} 0',
+      'ebpf_exporter_scrape_success{config="softirqs"} 1',
+    ]);
     const two = await read(exporter.scrapeText());
     assertTimeouts(two, "signals", 2);
     assert.deepEqual([slow.reads, fast.reads], [2, 2]);
@@ -201,5 +206,9 @@ Deno.test("a config that times out on a later metric loses the families it alrea
     assert.equal(lines(text, "ebpf_exporter_sys").length, 0);
     assert.equal(lines(text, "ebpf_exporter_signals_total{").length, 8);
     assertTimeouts(text, "syscalls", 1);
+    assert.deepEqual(lines(text, "ebpf_exporter_scrape_success{"), [
+      'ebpf_exporter_scrape_success{config="signals"} 1',
+      'ebpf_exporter_scrape_success{config="syscalls"} 0',
+    ]);
   });
 });
