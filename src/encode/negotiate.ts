@@ -24,7 +24,7 @@ export const DEFAULT_FORMAT: ExpositionFormat = "text";
 const SERVER_ORDER: readonly ExpositionFormat[] = ["text", "openmetrics", "protobuf"];
 
 /** One media range of an Accept header. */
-interface MediaRange {
+export interface MediaRange {
   type: string;
   subtype: string;
   params: Map<string, string>;
@@ -34,8 +34,8 @@ interface MediaRange {
 }
 
 /**
- * How specifically a range names `format` (3: type, subtype and parameters; 2: type/subtype;
- * 1: type/*; 0: * / *), or -1 when it does not cover it.
+ * How specifically a range names `format` (3: type, subtype and parameters; 2: type and
+ * subtype; 1: a subtype wildcard; 0: the full wildcard), or -1 when it does not cover it.
  */
 function specificity(r: MediaRange, format: ExpositionFormat): number {
   if (r.type === "*") return r.subtype === "*" ? 0 : -1;
