@@ -14,6 +14,7 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" }, // int*
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
   getpid: { parameters: [], result: "i32" },
+  sysconf: { parameters: ["i32"], result: "i64" }, // long sysconf(int name)
   fanotify_init: { parameters: ["u32", "u32"], result: "i32" }, // (unsigned flags, unsigned event_f_flags)
   // (int fd, unsigned flags, uint64_t mask, int dirfd, const char* path)
   fanotify_mark: { parameters: ["i32", "u32", "u64", "i32", "buffer"], result: "i32" },
@@ -156,6 +157,15 @@ export function openDirectory(path: string): number {
 export function isReadable(path: string): boolean {
   const R_OK = 4;
   return libc().access(cString(path), R_OK) === 0;
+}
+
+const SC_CLK_TCK = 2;
+const SC_PAGESIZE = 30;
+
+/** Clock ticks per second of /proc's tick counts, and the page size in bytes. */
+export function clockTicksAndPageSize(): { clockTicks: number; pageSize: number } {
+  const c = libc();
+  return { clockTicks: Number(c.sysconf(SC_CLK_TCK)), pageSize: Number(c.sysconf(SC_PAGESIZE)) };
 }
 
 /** This process's pid. */

@@ -11,6 +11,7 @@ import {
   STATUS_JSON_PATH,
   type StatusReport,
 } from "./status_page.ts";
+import { acceptsGzip } from "./encode/negotiate.ts";
 
 /** A scrape's exposition as UTF-8 chunks, produced lazily as the client reads. */
 export interface ChunkedBody {
@@ -21,8 +22,10 @@ export interface ChunkedBody {
 /** What the routes serve; built by the caller so this module knows nothing of BPF. */
 export interface Routes {
   telemetryPath: string;
-  /** Renders the exposition for one scrape, given the request's Accept header; a throw is a 500. */
+  /** Renders the exposition for one scrape, given the Accept header; a throw becomes a 500. */
   metrics(accept: string | null): Promise<ChunkedBody>;
+  /** Told the status of every response of the metrics path (promhttp's request counter). */
+  onMetricsResponse?: (status: number) => void;
   /** Raw map dump (only with --debug). */
   maps?: (json: boolean) => Promise<{ body: string; contentType: string; status: number }>;
   /** The status page's data; without it `/` is a bare page linking to the metrics. */
@@ -52,6 +55,8 @@ function landingPage(path: string): string {
 
 // Below this size compression costs more than it saves.
 const GZIP_MIN_BYTES = 1024;
+// Every answer depends on both headers, so caches must key on them.
+const VARY = "Accept-Encoding, Accept";
 
 function respond(
   req: Request,
@@ -59,7 +64,7 @@ function respond(
   contentType: string,
   status = 200,
 ): Response {
-  const headers = new Headers({ "content-type": contentType, "vary": "accept-encoding" });
+  const headers = new Headers({ "content-type": contentType, "vary": VARY });
   if (body.length >= GZIP_MIN_BYTES && wantsGzip(req)) {
     headers.set("content-encoding", "gzip");
     return new Response(new Uint8Array(gzipSync(body)), { status, headers });
@@ -68,7 +73,7 @@ function respond(
 }
 
 function wantsGzip(req: Request): boolean {
-  return /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+  return acceptsGzip(req.headers.get("accept-encoding"));
 }
 
 /**
@@ -92,7 +97,7 @@ function respondChunks(req: Request, body: ChunkedBody, stallMs: number): Respon
     return respond(req, first.value, body.contentType);
   }
   const stream = chunkStream(body.chunks, [first.value, second.value], stallMs);
-  const headers = new Headers({ "content-type": body.contentType, "vary": "accept-encoding" });
+  const headers = new Headers({ "content-type": body.contentType, "vary": VARY });
   if (!wantsGzip(req)) return new Response(stream, { headers });
   headers.set("content-encoding", "gzip");
   const gzip = new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>;
@@ -150,12 +155,18 @@ export function handler(
       return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
     }
     if (url.pathname === routes.telemetryPath) {
+      let res: Response;
       try {
         const body = await routes.metrics(req.headers.get("accept"));
-        return respondChunks(req, body, streamStallMs);
+        res = respondChunks(req, body, streamStallMs);
       } catch (e) {
-        return new Response(`error gathering metrics: ${(e as Error).message}\n`, { status: 500 });
+        res = new Response(`error gathering metrics: ${(e as Error).message}\n`, {
+          status: 500,
+          headers: { "vary": VARY },
+        });
       }
+      routes.onMetricsResponse?.(res.status);
+      return res;
     }
     if (url.pathname === "/") {
       const page = routes.status

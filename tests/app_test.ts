@@ -22,7 +22,9 @@ function fakeExporter(events: string[]): Exporter {
   const chunks = [new TextEncoder().encode("up 1\n")];
   return {
     close: () => events.push("exporter closed"),
-    scrapeText: () => Promise.resolve(chunks.values()),
+    scrape: () => Promise.resolve(chunks.values()),
+    formats: new Set(["text"]),
+    countRequest: () => {},
   } as unknown as Exporter;
 }
 

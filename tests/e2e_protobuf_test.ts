@@ -11,6 +11,7 @@ import {
   exampleNames,
   EXAMPLES,
   FIXTURES,
+  isHostDependent,
   readRecording,
   recordedExporter,
 } from "./e2e/pipeline.ts";
@@ -19,21 +20,18 @@ import { decodeDelimited, protoSeries, textSeries } from "./encode/proto_decode.
 // deno-lint-ignore no-explicit-any
 type Obj = Record<string, any>;
 
-const BUILD_INFO = "ebpf_exporter_build_info";
-
 async function scrapeProtobuf(name: string): Promise<Obj[]> {
   const exporter = recordedExporter(name, readRecording(name));
   try {
     const parts: Uint8Array[] = [];
-    const it = await exporter.scrapeProtobuf();
-    for (let r = it.next(); !r.done; r = it.next()) parts.push(r.value);
+    for (const chunk of await exporter.scrape("protobuf")) parts.push(chunk);
     const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let n = 0;
     for (const p of parts) {
       bytes.set(p, n);
       n += p.length;
     }
-    return (decodeDelimited(bytes) as Obj[]).filter((f) => f.name !== BUILD_INFO);
+    return (decodeDelimited(bytes) as Obj[]).filter((f) => !isHostDependent(f.name));
   } finally {
     exporter.close();
   }

@@ -118,3 +118,81 @@ Deno.test("a response its client stops reading is aborted and releases its chunk
   assert.equal(shared.keptChunks, 0);
   await assert.rejects(stalled.text(), /not read for 20ms/);
 });
+
+function gzipRequest(acceptEncoding: string | null): Request {
+  const headers = acceptEncoding === null ? {} : { "accept-encoding": acceptEncoding };
+  return new Request("http://x/metrics", { headers });
+}
+
+async function bodyText(res: Response): Promise<string> {
+  const raw = new Uint8Array(await res.arrayBuffer());
+  const gz = res.headers.get("content-encoding") === "gzip";
+  return new TextDecoder().decode(gz ? gunzipSync(raw) : raw);
+}
+
+// [Accept-Encoding, gzipped?] — Prometheus sends "gzip", or "identity" with compression off.
+const GZIP_CASES: Array<[string | null, boolean]> = [
+  ["gzip", true],
+  ["gzip, deflate, br", true],
+  ["br;q=1.0, gzip;q=0.8", true],
+  ["*", true],
+  ["x-gzip", true],
+  [null, false],
+  ["", false],
+  ["identity", false],
+  ["gzip;q=0", false],
+  ["gzip;q=0.000, identity", false],
+  ["*;q=0.5, gzip;q=0", false],
+  ["*;q=0", false],
+  ["deflate, br", false],
+  ["gzipx", false],
+];
+
+Deno.test("gzip only when Accept-Encoding allows it; bodies equal once decompressed", async () => {
+  for (const [header, gzipped] of GZIP_CASES) {
+    const res = await h(gzipRequest(header));
+    assert.equal(res.headers.get("content-encoding"), gzipped ? "gzip" : null, String(header));
+    assert.equal(res.headers.get("vary"), "Accept-Encoding, Accept", String(header));
+    assert.equal(await bodyText(res), body, String(header));
+  }
+});
+
+Deno.test("streamed responses follow the same gzip rules", async () => {
+  const families = [bigFamily(20000)];
+  const want = encodeText(families);
+  const streamed = handler({
+    telemetryPath: "/metrics",
+    metrics: () => Promise.resolve({ chunks: encodeTextChunks(families, 4096), contentType: CT }),
+  });
+  for (const [header, gzipped] of GZIP_CASES) {
+    const res = await streamed(gzipRequest(header));
+    assert.equal(res.headers.get("content-length"), null, "streamed");
+    assert.equal(res.headers.get("content-encoding"), gzipped ? "gzip" : null, String(header));
+    assert.equal(res.headers.get("vary"), "Accept-Encoding, Accept");
+    assert.equal(await bodyText(res), want, String(header));
+  }
+});
+
+Deno.test("the routes get the Accept header and are told every metrics status", async () => {
+  const seen: Array<string | null> = [];
+  const statuses: number[] = [];
+  let fail = false;
+  const routes = handler({
+    telemetryPath: "/metrics",
+    metrics: (accept) => {
+      seen.push(accept);
+      if (fail) return Promise.reject(new Error("boom"));
+      return Promise.resolve({ chunks: [new Uint8Array(3)][Symbol.iterator](), contentType: CT });
+    },
+    onMetricsResponse: (s) => statuses.push(s),
+  });
+  await (await routes(new Request("http://x/metrics", { headers: { accept: "a/b" } }))).text();
+  await (await routes(new Request("http://x/metrics"))).text();
+  fail = true;
+  const bad = await routes(new Request("http://x/metrics"));
+  await bad.text();
+  assert.equal(bad.headers.get("vary"), "Accept-Encoding, Accept");
+  await (await routes(new Request("http://x/"))).text();
+  assert.deepEqual(seen, ["a/b", null, null]);
+  assert.deepEqual(statuses, [200, 200, 500]);
+});

@@ -48,6 +48,35 @@ function escapeHelp(v: string): string {
   return v.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
 }
 
+/**
+ * What sets one line-based exposition format apart from another; everything else (merging,
+ * sorting, memos, line prefixes, chunking) is shared. Called per family, never per sample, so
+ * the text format's per-sample loop is the same for every dialect.
+ */
+export interface TextDialect {
+  /** Name on a scalar family's sample lines (OpenMetrics counters end in `_total`). */
+  sampleName(family: MetricFamily): string;
+  /** Writes the family's metadata lines (`# HELP`, `# TYPE`, ...). */
+  header(w: ByteWriter, family: MetricFamily): void;
+  /** The `le` label value of a bucket bound. */
+  leText(le: number): string;
+  /** Written after the last family. */
+  trailer: string;
+}
+
+/** The text format 0.0.4. */
+export const TEXT_0_0_4: TextDialect = {
+  sampleName: (family) => family.name,
+  header(w, family) {
+    const name = utf8Bytes(family.name);
+    w.bytes("# HELP " + name + " ");
+    w.text(escapeHelp(family.help));
+    w.bytes("\n# TYPE " + name + " " + family.type + "\n");
+  },
+  leText: formatFloat,
+  trailer: "",
+};
+
 /** A family ready to write: merged, sorted and checked. */
 interface Prepared {
   family: MetricFamily;
@@ -79,6 +108,7 @@ interface WriterState {
   epochs: number;
   /** Whether this writer stamps memos and keeps prefixes (false for one-shot writers). */
   keeps: boolean;
+  dialect: TextDialect;
 }
 
 /**
@@ -225,7 +255,7 @@ function linePrefixes(
   if (same) return old as Prefixes;
   const w = new ByteWriter(n * 48 + 64, Infinity);
   const ends = new Int32Array(n);
-  const name = utf8Bytes(family.name);
+  const name = utf8Bytes(owner.dialect.sampleName(family));
   for (let i = 0; i < n; i++) {
     const s = samples[i] as ScalarSample;
     const m = s.memo;
@@ -333,19 +363,22 @@ function labelPairs(labels: readonly string[], names: readonly string[], order: 
   return out;
 }
 
-function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Array<ArrayBuffer>> {
+function* writeChunks(
+  prepared: Prepared[],
+  target: number,
+  dialect: TextDialect,
+): Generator<Uint8Array<ArrayBuffer>> {
   const w = new ByteWriter();
   for (const { family, samples, order, values, prefixes } of prepared) {
-    const name = utf8Bytes(family.name);
+    const name = utf8Bytes(dialect.sampleName(family));
     const names = family.labelNames;
-    w.bytes("# HELP " + name + " ");
-    w.text(escapeHelp(family.help));
-    w.bytes("\n# TYPE " + name + " " + family.type + "\n");
+    dialect.header(w, family);
     if (family.type === "histogram") {
       // Every series of a histogram usually shares one set of bounds: format each once.
       const leText = new Map<number, Uint8Array>();
       for (const s of samples as HistogramSample[]) {
-        histogramLines(w, name, utf8Bytes(labelPairs(s.labels, names, order)), s, leText);
+        const pairs = utf8Bytes(labelPairs(s.labels, names, order));
+        histogramLines(w, name, pairs, s, leText, dialect.leText);
         if (w.length >= target) yield w.take();
       }
     } else {
@@ -370,6 +403,7 @@ function* writeChunks(prepared: Prepared[], target: number): Generator<Uint8Arra
       }
     }
   }
+  if (dialect.trailer !== "") w.bytes(dialect.trailer);
   if (w.length > 0) yield w.take();
 }
 
@@ -379,6 +413,7 @@ function histogramLines(
   pairs: string,
   s: HistogramSample,
   leText: Map<number, Uint8Array>,
+  formatLe: (le: number) => string,
 ): void {
   // One series writes its bucket prefix once per bucket: copy it from bytes, not from a string.
   const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
@@ -386,7 +421,7 @@ function histogramLines(
   for (const b of s.buckets) {
     let le = leText.get(b.le);
     if (le === undefined) {
-      le = latin1Bytes(formatFloat(b.le) + '"}');
+      le = latin1Bytes(formatLe(b.le) + '"}');
       leText.set(b.le, le);
     }
     w.range(bucket, 0, bucket.length);
@@ -425,8 +460,18 @@ export class TextWriter {
    * A writer that keeps its reuse state between calls (`keeps`, the default), or a one-shot
    * writer that neither trusts nor stamps memos, so it never disturbs the memos' owner.
    */
-  constructor(opts: { keeps?: boolean } = {}) {
-    this.#state = { families: new Map(), epochs: 0, keeps: opts.keeps ?? true };
+  constructor(opts: { keeps?: boolean; dialect?: TextDialect } = {}) {
+    this.#state = {
+      families: new Map(),
+      epochs: 0,
+      keeps: opts.keeps ?? true,
+      dialect: opts.dialect ?? TEXT_0_0_4,
+    };
+  }
+
+  /** The format this writer writes. */
+  get dialect(): TextDialect {
+    return this.#state.dialect;
   }
 
   /**
@@ -439,13 +484,15 @@ export class TextWriter {
     families: readonly MetricFamily[],
     targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
   ): Generator<Uint8Array<ArrayBuffer>> {
-    return writeChunks(prepare(families, this.#state), Math.max(1, targetChunkBytes));
+    const state = this.#state;
+    return writeChunks(prepare(families, state), Math.max(1, targetChunkBytes), state.dialect);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
   bytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
     // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
-    return concat([...writeChunks(prepare(families, this.#state), 1024 * 1024)]);
+    const state = this.#state;
+    return concat([...writeChunks(prepare(families, state), 1024 * 1024, state.dialect)]);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one string. */
@@ -485,7 +532,7 @@ export interface SortedFamily {
  * writers of other formats. One-shot: no memo is trusted or stamped.
  */
 export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] {
-  const state: WriterState = { families: new Map(), epochs: 0, keeps: false };
+  const state: WriterState = { families: new Map(), epochs: 0, keeps: false, dialect: TEXT_0_0_4 };
   return prepare(families, state, false);
 }
 

@@ -17,6 +17,10 @@ export interface BuiltinSource {
   readonly seriesDropped?: ReadonlyMap<string, DroppedSeries>;
   /** Scrapes a config was left out of for exceeding its budget (absent: none). */
   readonly scrapeTimeouts?: ReadonlyMap<string, number>;
+  /** Metrics-path responses by HTTP status (absent: not served over HTTP). */
+  readonly httpRequests?: ReadonlyMap<number, number>;
+  /** The `process_*` families (absent: none). */
+  processFamilies?(): ScalarFamily[];
 }
 
 function gauge(name: string, help: string, labelNames: string[]): ScalarFamily {
@@ -102,6 +106,7 @@ export function builtinFamilies(src: BuiltinSource, families: MetricFamily[]): M
     value: 1,
   });
   families.push(enabled, errors, info, attached, build, ...guardFamilies(src));
+  families.push(...(src.processFamilies?.() ?? []), requestsFamily(src));
   if (stats) families.push(runTime, runCount);
   return families;
 }
@@ -126,4 +131,19 @@ function guardFamilies(src: BuiltinSource): ScalarFamily[] {
     timeouts.samples.push({ labels: [config], value: n });
   }
   return [dropped, timeouts];
+}
+
+// client_golang's promhttp name, so dashboards built for Go exporters work unchanged.
+function requestsFamily(src: BuiltinSource): ScalarFamily {
+  const family: ScalarFamily = {
+    name: "promhttp_metric_handler_requests_total",
+    help: "Total number of scrapes by HTTP status code.",
+    type: "counter",
+    labelNames: ["code"],
+    samples: [],
+  };
+  for (const [code, n] of src.httpRequests ?? []) {
+    family.samples.push({ labels: [String(code)], value: n });
+  }
+  return family;
 }

@@ -12,8 +12,9 @@ import { firePostAttachMark } from "../../ffi/libc.ts";
 import type { Config, CounterConfig, HistogramConfig } from "../config/types.ts";
 import type { Host } from "../host/host.ts";
 import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
-import { DEFAULT_CHUNK_SIZE, TextWriter } from "../encode/text.ts";
-import { encodeProtobufChunks } from "../encode/protobuf.ts";
+import { DEFAULT_CHUNK_SIZE } from "../encode/text.ts";
+import type { ExpositionFormat } from "../encode/negotiate.ts";
+import { expositionWriters } from "../encode/writers.ts";
 import { debug, log, warn } from "../log.ts";
 import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
@@ -40,6 +41,9 @@ import type { MapSource } from "./map_source.ts";
 import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
 import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
 import { type DroppedSeries, SeriesCap } from "./series_cap.ts";
+import { ScrapeStats } from "./scrape_stats.ts";
+import { ProcessMetrics, type ProcessSource } from "./process_metrics.ts";
+import { procSource } from "./process_source.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
@@ -97,6 +101,8 @@ export interface ExporterOptions {
   configTimeoutMs?: number;
   /** Milliseconds clock for the config budget (tests pass a fake one). */
   clock?: () => number;
+  /** Where `process_*` metrics come from; null leaves them out. Default: this process's /proc. */
+  process?: ProcessSource | null;
 }
 
 // A scrape in flight: every request that arrives before it is collected reads its bytes.
@@ -121,6 +127,9 @@ export class Exporter {
   readonly decoderErrors = new Map<string, number>();
   /** Scrapes whose budget a config exceeded, by config name. */
   readonly scrapeTimeouts = new Map<string, number>();
+  /** Responses of the metrics path by HTTP status (promhttp's codes start at zero). */
+  readonly httpRequests = new Map<number, number>([[200, 0], [500, 0], [503, 0]]);
+  #process: ProcessMetrics | null | undefined;
   readonly #cap: SeriesCap;
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
@@ -139,9 +148,12 @@ export class Exporter {
   #scrapeQueue: Promise<void> = Promise.resolve();
   // Numbers the aggregation passes over this exporter's pooled label sets (see Aggregator).
   #passes = 0;
-  #flight: Flight | null = null;
-  // The writer's memo of the previous scrape (order, line prefixes) is this exporter's alone.
-  readonly #writer = new TextWriter();
+  // One scrape in flight per format: requests for the same format share its bytes.
+  readonly #flights = new Map<ExpositionFormat, Flight>();
+  // The writers' memos of the previous scrape (order, line prefixes) are this exporter's alone.
+  readonly #writers = expositionWriters();
+  /** The formats this exporter can write (negotiation chooses among them). */
+  readonly formats: ReadonlySet<ExpositionFormat> = new Set(this.#writers.keys());
 
   /** Builds every metric's decoders; a bad decoder config throws before any BPF is loaded. */
   constructor(configs: Config[], opts: ExporterOptions) {
@@ -274,6 +286,20 @@ export class Exporter {
     }
   }
 
+  /** Counts one response of the metrics path. */
+  countRequest(status: number): void {
+    this.httpRequests.set(status, (this.httpRequests.get(status) ?? 0) + 1);
+  }
+
+  /** The `process_*` families of this scrape (none when disabled). */
+  processFamilies(): ScalarFamily[] {
+    if (this.#process === undefined) {
+      const src = this.#opts.process === undefined ? procSource() : this.#opts.process;
+      this.#process = src === null ? null : new ProcessMetrics(src);
+    }
+    return this.#process?.families() ?? [];
+  }
+
   #countError(config: string, n = 1): void {
     this.decoderErrors.set(config, (this.decoderErrors.get(config) ?? 0) + n);
   }
@@ -306,33 +332,29 @@ export class Exporter {
    * a call made after it was collected starts a new one.
    */
   scrapeText(targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<ChunkReader> {
-    const flight = this.#flight ?? this.#startFlight(targetChunkBytes);
+    return this.scrape("text", targetChunkBytes);
+  }
+
+  /** Like `scrapeText`, in `format` (one of `formats`); concurrent calls per format coalesce. */
+  scrape(format: ExpositionFormat, targetChunkBytes = DEFAULT_CHUNK_SIZE): Promise<ChunkReader> {
+    const flight = this.#flights.get(format) ?? this.#startFlight(format, targetChunkBytes);
     // Registered now, before anyone reads, so no chunk is released before this reader has it.
     const reader = flight.shared.reader();
     return flight.ready.then(() => reader);
   }
 
-  /**
-   * One scrape as delimited protobuf MetricFamily messages, in chunks of whole families. Not
-   * coalesced with concurrent scrapes (only the text format is); values are read before the
-   * promise resolves.
-   */
-  scrapeProtobuf(
-    targetChunkBytes = DEFAULT_CHUNK_SIZE,
-  ): Promise<Iterator<Uint8Array<ArrayBuffer>>> {
-    return this.collectWith((families) => encodeProtobufChunks(families, targetChunkBytes));
-  }
-
-  #startFlight(targetChunkBytes: number): Flight {
+  #startFlight(format: ExpositionFormat, targetChunkBytes: number): Flight {
+    const writer = this.#writers.get(format);
+    if (writer === undefined) throw new RangeError(`Cannot write format "${format}": no writer`);
     const shared = new SharedChunks();
     const ready = this.collectWith((families) => {
-      shared.setSource(this.#writer.chunks(families, targetChunkBytes));
+      shared.setSource(writer.chunks(families, targetChunkBytes));
     });
     const flight = { shared, ready };
-    this.#flight = flight;
+    this.#flights.set(format, flight);
     // Runs before any caller's continuation: a request after this point starts a new scrape.
     const land = () => {
-      if (this.#flight === flight) this.#flight = null;
+      if (this.#flights.get(format) === flight) this.#flights.delete(format);
     };
     ready.then(land, land);
     return flight;
@@ -363,21 +385,32 @@ export class Exporter {
     const families: MetricFamily[] = [];
     const budget = new ConfigBudget(this.#opts.configTimeoutMs ?? 0, this.#opts.clock);
     const tally = new ScrapeTally(this.configs.map((c) => c.name));
+    const stats = new ScrapeStats(this.configs.map((c) => c.name));
     for (const r of this.#readers) {
       if (budget.enter(r.config, families.length)) continue;
-      const t0 = performance.now();
+      const start = performance.now();
+      const read = { entries: null as number | null };
       let failure: string | null = null;
       try {
-        const f = await this.#collectOne(r, slicer, budget);
+        const f = await this.#collectOne(r, slicer, budget, read);
         if (f !== null) families.push(f);
       } catch (e) {
         failure = `${r.kind} "${r.conf.name}": ${(e as Error).message}`;
+        stats.fail(r.config);
         if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
         else this.#failed(r, e as Error);
       } finally {
         r.keys.endScrape();
+        stats.addTime(r.config, (performance.now() - start) / 1000);
+        stats.addMap({
+          config: r.config,
+          map: r.map.name,
+          entries: read.entries,
+          maxEntries: r.map.maxEntries,
+          cacheEntries: r.keys.size,
+        });
       }
-      tally.add(r.config, performance.now() - t0, failure);
+      tally.add(r.config, performance.now() - start, failure);
       // Detached while this scrape waited: the maps are gone.
       if (!this.#active) return builtinFamilies(this, []);
     }
@@ -397,6 +430,7 @@ export class Exporter {
       families.push(lost);
     }
     tally.commit(this.#lastScrape, new Date());
+    families.push(...stats.families());
     return builtinFamilies(this, families);
   }
 
@@ -420,9 +454,11 @@ export class Exporter {
     r: MetricReader,
     slicer: Slicer,
     budget: ConfigBudget,
+    read: { entries: number | null },
   ): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
     this.#mapEntries.set(`${r.config}\0${r.map.name}`, entries.count);
+    read.entries = entries.count;
     budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);
     const keys = r.keys;

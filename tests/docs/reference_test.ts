@@ -176,7 +176,7 @@ Deno.test("every built-in metric family is in the reference with its type and la
   const text = Deno.readTextFileSync(DOC);
   const rows = new Map<string, { type: string; labels: string }>();
   for (const line of text.split("\n")) {
-    const m = /^\| `(ebpf_exporter_\w+)` \| (\w+) \| ([^|]*) \|/.exec(line);
+    const m = /^\| `((?:ebpf_exporter|promhttp|process)_\w+)` \| (\w+) \| ([^|]*) \|/.exec(line);
     if (m) rows.set(m[1]!, { type: m[2]!, labels: m[3]!.replaceAll("`", "").trim() });
   }
   const families = builtinFamilies({ configs: [], loaded: [], decoderErrors: new Map() }, []);

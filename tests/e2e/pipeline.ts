@@ -59,16 +59,29 @@ export function recordedExporter(name: string, recording: Recording): Exporter {
 
 /**
  * Families whose values depend on the build and the runtime, not on the maps: build_info
- * carries the version, git revision and Deno version. (The per-program families are empty
+ * carries the version, git revision and Deno version; the `process_*` families and the
+ * per-config scrape durations measure this process. (The per-program families are empty
  * without loaded programs, so they vanish from the exposition on their own.)
  */
 const HOST_DEPENDENT =
-  /^# (?:HELP|TYPE) ebpf_exporter_build_info .*\n|^ebpf_exporter_build_info\{.*\n/gm;
+  /^# (?:HELP|TYPE|UNIT) (?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds) .*\n|^(?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds)[{ ].*\n/gm;
+
+/** Whether a family (by name) depends on the build and this process rather than on the maps. */
+export function isHostDependent(name: string): boolean {
+  return /^(?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds)$/.test(
+    name,
+  );
+}
+
+/** `exposition` without the families that depend on the build and this process. */
+export function withoutHostDependent(exposition: string): string {
+  return exposition.replace(HOST_DEPENDENT, "");
+}
 
 /** One scrape of `exporter` as text, without the host-dependent families. */
 export async function scrapeComparable(exporter: Exporter): Promise<string> {
   const utf8 = new TextDecoder();
   let text = "";
   for (const chunk of await exporter.scrapeText()) text += utf8.decode(chunk, { stream: true });
-  return (text + utf8.decode()).replace(HOST_DEPENDENT, "");
+  return withoutHostDependent(text + utf8.decode());
 }

@@ -2,13 +2,10 @@
 
 import assert from "node:assert/strict";
 import { findCgroup2Root } from "../../src/host/cgroups.ts";
-import { classifySection } from "../../src/sections.ts";
 import {
   causeTimers,
-  hasFeature,
   kernelTest,
-  note,
-  objectSections,
+  loadableExamples,
   parseExposition,
   ROOT,
   scrape,
@@ -16,19 +13,7 @@ import {
 } from "./harness.ts";
 
 kernelTest("promtool accepts a live scrape of every example this kernel can load", async () => {
-  const all = [...Deno.readDirSync(`${ROOT}/examples`)]
-    .filter((e) => e.name.endsWith(".yaml"))
-    .map((e) => e.name.slice(0, -5))
-    .sort();
-  // A kprobe or tracepoint that cannot attach is only reported; a trampoline program that the
-  // kernel refuses fails the whole object's load, so those examples are left out here.
-  const needs = (n: string) =>
-    objectSections(`${ROOT}/examples/${n}.bpf.o`).some((s) =>
-      classifySection(s).feature === "trampoline"
-    );
-  const names = await hasFeature("fentry") ? all : all.filter((n) => !needs(n));
-  const left = all.filter((n) => !names.includes(n));
-  if (left.length > 0) note(`left out ${left.join(", ")}: they need fentry/fexit`);
+  const names = await loadableExamples();
   const args = ["--config.dir", `${ROOT}/examples`, "--config.names", names.join(",")];
   await withExporter(args, {}, async (ex) => {
     await causeTimers();

@@ -5,6 +5,7 @@
 
 import { isReadable } from "../../ffi/libc.ts";
 import { permissionFlags } from "../../src/permissions.ts";
+import { classifySection } from "../../src/sections.ts";
 import { type Feature, missing } from "./probes.ts";
 import { type Running, type StartOptions, withProcess } from "./process.ts";
 import { waitUntil } from "./wait.ts";
@@ -162,6 +163,26 @@ export function objectSections(path: string): string[] {
     const end = bytes.indexOf(0, start);
     names.push(new TextDecoder().decode(bytes.subarray(start, end)));
   }
+  return names;
+}
+
+/**
+ * Every example this kernel can load together: a kprobe or tracepoint that cannot attach is
+ * only reported, but a trampoline program the kernel refuses fails its whole object's load, so
+ * examples with fentry/fexit programs are left out (with a note) where fentry is missing.
+ */
+export async function loadableExamples(): Promise<string[]> {
+  const all = [...Deno.readDirSync(`${ROOT}/examples`)]
+    .filter((e) => e.name.endsWith(".yaml"))
+    .map((e) => e.name.slice(0, -5))
+    .sort();
+  const needs = (n: string) =>
+    objectSections(`${ROOT}/examples/${n}.bpf.o`).some((s) =>
+      classifySection(s).feature === "trampoline"
+    );
+  const names = await hasFeature("fentry") ? all : all.filter((n) => !needs(n));
+  const left = all.filter((n) => !names.includes(n));
+  if (left.length > 0) note(`left out ${left.join(", ")}: they need fentry/fexit`);
   return names;
 }
 

@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { wantsProtobuf } from "../../src/app/routes.ts";
+import { negotiate } from "../../src/encode/negotiate.ts";
 import { CONTENT_TYPE_PROTOBUF } from "../../src/encode/protobuf.ts";
 import { decodeDelimited } from "../encode/proto_decode.ts";
 import { kernelTest, note, ROOT, sh, waitUntil, withExporter } from "./harness.ts";
@@ -128,7 +128,7 @@ kernelTest("Prometheus' native median and count agree with the classic buckets",
     const dir = await Deno.makeTempDir({ prefix: "ebpf-exporter-native-" });
     Deno.mkdirSync(`${dir}/native`);
     Deno.mkdirSync(`${dir}/classic`);
-    // Records what the native Prometheus asks for, to check wantsProtobuf against the real thing.
+    // Records what the native Prometheus asks for, to check negotiation against the real thing.
     const accepts: string[] = [];
     const recorder = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
       accepts.push(req.headers.get("accept") ?? "");
@@ -188,7 +188,7 @@ kernelTest("Prometheus' native median and count agree with the classic buckets",
       const asked = accepts[0] ?? "";
       note(`native Prometheus sent Accept: ${asked}`);
       assert.ok(asked.startsWith("application/vnd.google.protobuf;"), asked);
-      assert.equal(wantsProtobuf(asked), true);
+      assert.equal(negotiate(asked, new Set(["text", "openmetrics", "protobuf"])), "protobuf");
     } finally {
       try {
         sleeper.kill("SIGKILL");
