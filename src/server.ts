@@ -17,14 +17,6 @@ export interface Routes {
   maps?: (json: boolean) => Promise<{ body: string; contentType: string; status: number }>;
 }
 
-/** Options for binding the listener. */
-export interface ServeOptions {
-  hostname: string;
-  port: number;
-  signal: AbortSignal;
-  onListen?: (addr: Deno.NetAddr) => void;
-}
-
 function landingPage(path: string): string {
   return `<html>
 <head><title>eBPF Exporter</title></head>
@@ -156,14 +148,4 @@ export function handler(
       headers: { "content-type": "text/plain; charset=utf-8" },
     });
   };
-}
-
-/** Starts serving; resolves once listening. */
-export function serve(routes: Routes, opts: ServeOptions): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve({
-    hostname: opts.hostname,
-    port: opts.port,
-    signal: opts.signal,
-    onListen: opts.onListen ?? (() => {}),
-  }, handler(routes));
 }
