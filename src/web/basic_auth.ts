@@ -17,9 +17,12 @@ const DUMMY_HASH = "$2a$10$" + "A".repeat(53);
 export class BasicAuth {
   readonly #users: Map<string, string>;
   readonly #verified = new Map<string, Uint8Array>();
+  readonly #compare: (password: string, hash: string) => boolean;
 
-  constructor(users: Map<string, string>) {
+  /** `compare` is bcrypt's check; tests pass a counting wrapper. */
+  constructor(users: Map<string, string>, compare = bcrypt.compareSync) {
     this.#users = users;
+    this.#compare = compare;
   }
 
   /** Whether any user is configured (no users: every request passes). */
@@ -38,7 +41,7 @@ export class BasicAuth {
     const seen = this.#verified.get(key);
     // The map is keyed by a digest prefix; the full digest is compared in constant time.
     if (seen !== undefined && timingSafeEqual(seen, digest)) return true;
-    const ok = bcrypt.compareSync(creds.password, hash ?? DUMMY_HASH) && hash !== undefined;
+    const ok = this.#compare(creds.password, hash ?? DUMMY_HASH) && hash !== undefined;
     if (ok) this.#remember(key, digest);
     return ok;
   }
