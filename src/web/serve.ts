@@ -47,7 +47,10 @@ export type Handle = (req: Request) => Promise<Response>;
 export async function startServer(handle: Handle, opts: ServerOptions): Promise<RunningServer> {
   const server = createServer(opts);
   const auth = new BasicAuth(opts.web?.users ?? new Map());
+  const keepAlive = opts.limits.idleTimeoutMs > 0;
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    // node:http reads keepAliveTimeout 0 as "never time out"; no idle time means no keep-alive.
+    if (!keepAlive) res.setHeader("connection", "close");
     serveOne(handle, auth, opts.web, req, res).catch(() => res.destroy());
   });
   await bindServer(server, opts.bind);
@@ -68,7 +71,6 @@ function createServer(opts: ServerOptions): http.Server {
   const server = tls === null
     ? http.createServer(options)
     : https.createServer({ ...options, ...tlsOptions(tls) });
-  if (idleTimeoutMs === 0) server.keepAliveTimeout = 1;
   if (maxConnections > 0) server.maxConnections = maxConnections;
   if (tls !== null) server.on("secureConnection", (s: TLSSocket) => checkClientCert(tls, s));
   return server;

@@ -222,6 +222,21 @@ Deno.test("idle keep-alive connections are closed after --web.idle-timeout", asy
   });
 });
 
+Deno.test("--web.idle-timeout=0 closes each connection after its response", async () => {
+  await serving(["--web.idle-timeout=0"], null, null, async (port) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+    let text = "";
+    const buf = new Uint8Array(4096);
+    for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    assert.match(text, /^connection: close\r$/im);
+    assert.ok(text.endsWith(BODY), text);
+    conn.close();
+  });
+});
+
 async function scrapeLatencies(port: number, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
