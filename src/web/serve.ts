@@ -38,6 +38,8 @@ export interface RunningServer {
   addr: Deno.NetAddr;
   /** Stops accepting, gives in-flight requests `graceMs`, then drops every connection. */
   close(graceMs: number): Promise<void>;
+  /** Connections open now. */
+  connections(): Promise<number>;
 }
 
 /** The request handler the routes provide. */
@@ -54,7 +56,12 @@ export async function startServer(handle: Handle, opts: ServerOptions): Promise<
     serveOne(handle, auth, opts.web, req, res).catch(() => res.destroy());
   });
   await bindServer(server, opts.bind);
-  return { addr: netAddr(server), close: (graceMs) => closeServer(server, graceMs) };
+  return {
+    addr: netAddr(server),
+    close: (graceMs) => closeServer(server, graceMs),
+    connections: () =>
+      new Promise((resolve, reject) => server.getConnections((e, n) => e ? reject(e) : resolve(n))),
+  };
 }
 
 function createServer(opts: ServerOptions): http.Server {
@@ -184,6 +191,9 @@ async function writeResponse(
   const reader = body.getReader();
   const gone = () => void reader.cancel().catch(() => {});
   res.once("close", gone);
+  // A body that fails (a client that stopped reading for STREAM_STALL_MS) drops the connection,
+  // even while a write waits for the client to drain it.
+  reader.closed.catch(() => res.destroy());
   try {
     const first = await reader.read();
     if (first.done) return void res.end();

@@ -8,6 +8,8 @@ import { listen } from "../../src/app/resources.ts";
 import { parseCommandLine } from "../../src/cli.ts";
 import type { Exporter } from "../../src/exporter/exporter.ts";
 import { loadWebConfig } from "../../src/web/config.ts";
+import { handler } from "../../src/server.ts";
+import { startServer } from "../../src/web/serve.ts";
 import { waitUntil } from "../kernel/wait.ts";
 import { curl, makePki, type TestPki } from "./tls_fixture.ts";
 
@@ -303,4 +305,43 @@ Deno.test({
       assert.equal(await r.text(), BODY, host);
     }
   },
+});
+
+Deno.test("a client that stops reading a streamed body is disconnected after the stall time", async () => {
+  // 32 MB in 64 KB chunks: far more than the socket buffers hold, so writes wait for the client.
+  const chunk = new TextEncoder().encode("x".repeat(65535) + "\n");
+  const routes = handler({
+    telemetryPath: "/metrics",
+    metrics: () =>
+      Promise.resolve({
+        chunks: Array.from({ length: 512 }, () => chunk).values(),
+        contentType: "text/plain",
+      }),
+  }, 300);
+  const limits = { headerTimeoutMs: 10000, idleTimeoutMs: 10000, maxConnections: 0 };
+  const server = await startServer(routes, {
+    bind: { hostname: "127.0.0.1", port: 0 },
+    limits,
+    web: null,
+  });
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+    await conn.write(new TextEncoder().encode("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+    // Read nothing: the server must drop the connection once the body stalls (300 ms here).
+    await waitUntil("the connection to open", async () => await server.connections() === 1);
+    await waitUntil(
+      "the stalled connection to be dropped",
+      async () => await server.connections() === 0,
+      { timeoutMs: 10000 },
+    );
+    let total = 0;
+    const buf = new Uint8Array(65536);
+    try {
+      for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) total += n;
+    } catch { /* reset */ }
+    assert.ok(total < 512 * chunk.length, `got ${total} bytes of ${512 * chunk.length}`);
+    conn.close();
+  } finally {
+    await server.close(100);
+  }
 });
