@@ -75,9 +75,12 @@ function createServer(opts: ServerOptions): http.Server {
     connectionsCheckingInterval: Math.max(50, Math.min(1000, headerTimeoutMs / 4 || 1000)),
   };
   const tls = opts.web?.tls ?? null;
-  const server = tls === null
-    ? http.createServer(options)
-    : https.createServer({ ...options, ...tlsOptions(tls) });
+  const server = tls === null ? http.createServer(options) : https.createServer({
+    ...options,
+    ...tlsOptions(tls),
+    // Without this a client that never sends its TLS hello holds a connection for 120 s.
+    ...(headerTimeoutMs > 0 ? { handshakeTimeout: headerTimeoutMs } : {}),
+  });
   if (maxConnections > 0) server.maxConnections = maxConnections;
   if (tls !== null) server.on("secureConnection", (s: TLSSocket) => checkClientCert(tls, s));
   return server;

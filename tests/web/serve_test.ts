@@ -68,6 +68,18 @@ Deno.test("TLS: curl --cacert gets the metrics, plain HTTP gets nothing", async 
   });
 });
 
+Deno.test("TLS: a client that never starts the handshake is cut off", async () => {
+  const p = await testPki();
+  await serving(["--web.read-header-timeout=1s"], tlsYaml(p), p.dir, async (port) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    let closed = false;
+    const elapsed = closedAfter(conn).then((ms) => (closed = true, ms));
+    await waitUntil("the silent TLS client to be cut off", () => closed, { timeoutMs: 10000 });
+    console.log(`silent TLS client cut off after ${Math.round(await elapsed)} ms (timeout 1s)`);
+    conn.close();
+  });
+});
+
 Deno.test("TLS versions: a TLS13 minimum refuses a TLS 1.2 client", async () => {
   const p = await testPki();
   await serving([], tlsYaml(p, "  min_version: TLS13\n"), p.dir, async (port) => {
