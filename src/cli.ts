@@ -125,7 +125,7 @@ const FLAGS: FlagDoc[] = [
   {
     name: "web.read-header-timeout",
     type: "string",
-    help: "Time a client may take to send a request's headers (0: no limit)",
+    help: "Time a client may take for the TLS handshake and request headers (0: no limit)",
     default: "10s",
   },
   {
