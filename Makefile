@@ -11,7 +11,7 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	-I include/$(ARCH) -I bpf -I $(LIBBPF_DIR)/include \
 	-idirafter /usr/include/$(shell uname -m)-linux-gnu -idirafter /usr/include
 APT_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd bpftool make gcc
-TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2 libcap2-bin pci.ids chromium
+TEST_PACKAGES := prometheus systemtap-sdt-dev iproute2 libcap2-bin pci.ids chromium curl openssl systemd
 VM_PACKAGES := qemu-system-x86 busybox-static kmod debian-archive-keyring
 EXAMPLE_SOURCES := $(wildcard examples/*.bpf.c)
 EXAMPLE_OBJECTS := $(EXAMPLE_SOURCES:.bpf.c=.bpf.o)

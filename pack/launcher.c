@@ -258,8 +258,9 @@ static const char *flag_value(int argc, char **argv, const char *name) {
 }
 
 /*
- * --allow-net for exactly the listen address (`host:port`, `:port`, `[v6]:port`). An address the
- * app will reject gets no net permission: the app exits with a usage error before listening.
+ * --allow-net for exactly the listen address (`host:port`, `:port`, `[v6]:port`); `:port` binds
+ * the IPv6 wildcard (dual-stack) and falls back to 0.0.0.0, so it gets both. An address the app
+ * will reject, and fd://N (a passed socket needs no net permission), get none.
  */
 static char *allow_net(const char *addr) {
   const char *colon = strrchr(addr, ':');
@@ -274,25 +275,51 @@ static char *allow_net(const char *addr) {
   if (hlen >= sizeof host) return NULL;
   memcpy(host, addr, hlen);
   host[hlen] = '\0';
-  if (hlen == 0) strcpy(host, "0.0.0.0");
   if (strchr(host, ',') != NULL) return NULL;
   char *out = NULL;
   int zero = strtol(port, NULL, 10) == 0;
-  int r = zero ? asprintf(&out, "--allow-net=%s", host) : asprintf(&out, "--allow-net=%s:%s", host, port);
+  int r;
+  if (hlen == 0 && zero) r = asprintf(&out, "--allow-net=0.0.0.0,[::]");
+  else if (hlen == 0) r = asprintf(&out, "--allow-net=0.0.0.0:%s,[::]:%s", port, port);
+  else if (zero) r = asprintf(&out, "--allow-net=%s", host);
+  else r = asprintf(&out, "--allow-net=%s:%s", host, port);
   return r < 0 ? NULL : out;
 }
 
-/* Deno splits allow lists on commas; a doubled comma stands for a literal one. */
-static char *allow_read(const char *dir) {
-  size_t n = strlen(dir);
-  char *out = malloc(n * 2 + sizeof "--allow-read=");
-  if (out == NULL) die("out of memory");
-  char *p = stpcpy(out, "--allow-read=");
-  for (const char *s = dir; *s; s++) {
+/* Appends `path` to an allow list; Deno splits on commas, a doubled comma is a literal one. */
+static char *append_escaped(char *p, const char *path) {
+  for (const char *s = path; *s; s++) {
     *p++ = *s;
     if (*s == ',') *p++ = ',';
   }
+  return p;
+}
+
+/*
+ * --allow-read for --config.dir and the directory of --web.config.file (which holds the web
+ * config and, by convention, the certificates it names); NULL when neither is given.
+ */
+static char *allow_read(const char *dir, const char *web_config) {
+  int has_dir = dir != NULL && *dir != '\0';
+  int has_web = web_config != NULL && *web_config != '\0';
+  if (!has_dir && !has_web) return NULL;
+  char *web_dir = NULL;
+  if (has_web) {
+    const char *slash = strrchr(web_config, '/');
+    if (slash == NULL) web_dir = strdup(".");
+    else if (slash == web_config) web_dir = strdup("/");
+    else web_dir = strndup(web_config, (size_t)(slash - web_config));
+    if (web_dir == NULL) die("out of memory");
+  }
+  size_t n = (has_dir ? strlen(dir) : 0) + (has_web ? strlen(web_dir) : 0);
+  char *out = malloc(n * 2 + 2 + sizeof "--allow-read=");
+  if (out == NULL) die("out of memory");
+  char *p = stpcpy(out, "--allow-read=");
+  if (has_dir) p = append_escaped(p, dir);
+  if (has_dir && has_web) *p++ = ',';
+  if (has_web) p = append_escaped(p, web_dir);
   *p = '\0';
+  free(web_dir);
   return out;
 }
 
@@ -429,8 +456,9 @@ int main(int argc, char **argv) {
   const char *listen = flag_value(argc, argv, "web.listen-address");
   char *net = allow_net(listen != NULL ? listen : ":9435");
   if (net != NULL) args[a++] = net;
-  const char *dir = flag_value(argc, argv, "config.dir");
-  if (dir != NULL && *dir != '\0') args[a++] = allow_read(dir);
+  char *read = allow_read(flag_value(argc, argv, "config.dir"),
+                          flag_value(argc, argv, "web.config.file"));
+  if (read != NULL) args[a++] = read;
   args[a++] = fd_path(bundle_fd);
   for (int i = 1; i < argc; i++) args[a++] = argv[i];
   args[a] = NULL;

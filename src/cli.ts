@@ -25,6 +25,14 @@ export interface Flags {
   logLevel: LogLevel;
   logFormat: LogFormat;
   listenAddress: string;
+  /** exporter-toolkit web config (TLS, basic auth, headers); null: plain HTTP. */
+  webConfigFile: string | null;
+  /** Milliseconds a client may take to send a request's headers; 0: no limit. */
+  webReadHeaderTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection stays open; 0: closed after each response. */
+  webIdleTimeoutMs: number;
+  /** Open connections at most; further ones are closed at once (0: no limit). */
+  webMaxConnections: number;
   telemetryPath: string;
   capabilitiesKeep: string;
   btfPath: string | null;
@@ -128,8 +136,31 @@ const FLAGS: FlagDoc[] = [
   {
     name: "web.listen-address",
     type: "string",
-    help: "Address to listen on for HTTP requests",
+    help: "Address to listen on: host:port (:port = IPv4 and IPv6), or fd://N (systemd socket)",
     default: ":9435",
+  },
+  {
+    name: "web.config.file",
+    type: "string",
+    help: "exporter-toolkit web config file enabling TLS, basic auth and extra headers",
+  },
+  {
+    name: "web.read-header-timeout",
+    type: "string",
+    help: "Time a client may take for the TLS handshake and request headers (0: no limit)",
+    default: "10s",
+  },
+  {
+    name: "web.idle-timeout",
+    type: "string",
+    help: "Time an idle keep-alive connection stays open (0: close after each response)",
+    default: "2m",
+  },
+  {
+    name: "web.max-connections",
+    type: "string",
+    help: "Open HTTP connections at most; more are closed at once (0: no limit)",
+    default: "1024",
   },
   {
     name: "web.telemetry-path",
@@ -308,6 +339,13 @@ function runFlags(v: FlagValues): Flags {
     logLevel: oneOf("log.level", v.orDefault("log.level"), LOG_LEVELS),
     logFormat: oneOf("log.format", v.orDefault("log.format"), LOG_FORMATS),
     listenAddress,
+    webConfigFile: v.str("web.config.file"),
+    webReadHeaderTimeoutMs: parseDurationMs(
+      "web.read-header-timeout",
+      v.orDefault("web.read-header-timeout"),
+    ),
+    webIdleTimeoutMs: parseDurationMs("web.idle-timeout", v.orDefault("web.idle-timeout")),
+    webMaxConnections: v.count("web.max-connections"),
     telemetryPath,
     capabilitiesKeep: v.orDefault("capabilities.keep"),
     btfPath: v.str("btf.path"),
@@ -352,12 +390,25 @@ export function parseDurationMs(flag: string, raw: string): number {
   return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!);
 }
 
-/** Splits `host:port` the way Go's net.Listen reads it (empty host = every interface). */
-export function parseListenAddress(addr: string): { hostname: string; port: number } {
+/** Where to listen: a TCP address (hostname "" = every interface) or a passed socket. */
+export type ListenTarget =
+  | { kind: "tcp"; hostname: string; port: number }
+  | { kind: "fd"; index: number };
+
+/**
+ * Reads `host:port` the way Go's net.Listen does (empty host = every interface, IPv4 and IPv6),
+ * or `fd://N`, socket activation listener N.
+ */
+export function parseListenAddress(addr: string): ListenTarget {
+  if (addr.startsWith("fd://")) {
+    const n = addr.slice("fd://".length);
+    if (!/^\d{1,4}$/.test(n)) throw new UsageError(`error extracting fd number from "${addr}"`);
+    return { kind: "fd", index: Number(n) };
+  }
   const m = /^(?:\[([^\]]*)\]|([^:\[\]]*)):(\d+)$/.exec(addr);
   if (!m) {
     throw new UsageError(
-      `--web.listen-address must look like "host:port" or ":port", got "${addr}"`,
+      `--web.listen-address must look like "host:port", ":port" or "fd://N", got "${addr}"`,
     );
   }
   const port = Number(m[3]);
@@ -366,6 +417,5 @@ export function parseListenAddress(addr: string): { hostname: string; port: numb
       `--web.listen-address port out of range in "${addr}": ports go from 0 to 65535`,
     );
   }
-  const host = m[1] ?? m[2] ?? "";
-  return { hostname: host === "" ? "0.0.0.0" : host, port };
+  return { kind: "tcp", hostname: m[1] ?? m[2] ?? "", port };
 }

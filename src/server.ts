@@ -34,14 +34,6 @@ export interface Routes {
   ready?: () => Readiness;
 }
 
-/** Options for binding the listener. */
-export interface ServeOptions {
-  hostname: string;
-  port: number;
-  signal: AbortSignal;
-  onListen?: (addr: Deno.NetAddr) => void;
-}
-
 function landingPage(path: string): string {
   return `<html>
 <head><title>eBPF Exporter</title></head>
@@ -194,14 +186,4 @@ export function handler(
 
 function plain(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-/** Starts serving; resolves once listening. */
-export function serve(routes: Routes, opts: ServeOptions): Deno.HttpServer<Deno.NetAddr> {
-  return Deno.serve({
-    hostname: opts.hostname,
-    port: opts.port,
-    signal: opts.signal,
-    onListen: opts.onListen ?? (() => {}),
-  }, handler(routes));
 }

@@ -54,7 +54,12 @@ Deno.test("the server serves until its stack closes, then refuses connections", 
   {
     await using stack = new AsyncDisposableStack();
     const exporter = ownExporter(stack, fakeExporter(events));
-    listen(stack, flags(["--web.listen-address=127.0.0.1:0"]), exporter, (a) => port = a.port);
+    await listen(
+      stack,
+      flags(["--web.listen-address=127.0.0.1:0"]),
+      exporter,
+      (a) => port = a.port,
+    );
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     assert.equal(await res.text(), "up 1\n");
   }
@@ -62,12 +67,12 @@ Deno.test("the server serves until its stack closes, then refuses connections", 
   await assert.rejects(fetch(`http://127.0.0.1:${port}/metrics`));
 });
 
-Deno.test("a port in use is a StartupError naming the address", () => {
+Deno.test("a port in use is a StartupError naming the address", async () => {
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const address = `127.0.0.1:${(taken.addr as Deno.NetAddr).port}`;
   const stack = new AsyncDisposableStack();
-  assert.throws(
-    () => listen(stack, flags([`--web.listen-address=${address}`]), fakeExporter([]), () => {}),
+  await assert.rejects(
+    listen(stack, flags([`--web.listen-address=${address}`]), fakeExporter([]), () => {}),
     (e) => e instanceof StartupError && e.message.startsWith(`Cannot listen on "${address}": `),
   );
 });

@@ -84,9 +84,16 @@ Deno.test("bad skip cache size and telemetry path are rejected", () => {
 });
 
 Deno.test("listen addresses parse like Go's host:port", () => {
-  assert.deepEqual(parseListenAddress(":9435"), { hostname: "0.0.0.0", port: 9435 });
-  assert.deepEqual(parseListenAddress("127.0.0.1:80"), { hostname: "127.0.0.1", port: 80 });
-  assert.deepEqual(parseListenAddress("[::1]:9435"), { hostname: "::1", port: 9435 });
+  assert.deepEqual(parseListenAddress(":9435"), { kind: "tcp", hostname: "", port: 9435 });
+  assert.deepEqual(parseListenAddress("127.0.0.1:80"), {
+    kind: "tcp",
+    hostname: "127.0.0.1",
+    port: 80,
+  });
+  assert.deepEqual(parseListenAddress("[::1]:9435"), { kind: "tcp", hostname: "::1", port: 9435 });
+  assert.deepEqual(parseListenAddress("fd://0"), { kind: "fd", index: 0 });
+  assert.deepEqual(parseListenAddress("fd://2"), { kind: "fd", index: 2 });
+  assert.throws(() => parseListenAddress("fd://x"), /error extracting fd number from "fd:\/\/x"/);
   assert.throws(() => parseListenAddress("9435"), UsageError);
   assert.throws(() => parseListenAddress("host:99999"), /out of range/);
 });

@@ -14,7 +14,7 @@ Deno.test("the exporter set grants ffi, net, read and a fixed list of variables"
     "--allow-read",
     "--allow-env=EBPF_EXPORTER_LIBBPF,EBPF_EXPORTER_EMBEDDED_LIBBPF," +
     "EBPF_EXPORTER_EMBEDDED_FILES,EBPF_EXPORTER_EMBEDDED_THREADCAPS,EBPF_EXPORTER_PACKAGING," +
-    "NOTIFY_SOCKET,LOG_TOKENS,LOG_STREAM",
+    "NOTIFY_SOCKET,LISTEN_FDS,LISTEN_PID,LISTEN_FDNAMES,LOG_TOKENS,LOG_STREAM",
   ]);
   assert.deepEqual(launcherFlags(), [
     "--allow-ffi",

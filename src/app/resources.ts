@@ -5,13 +5,15 @@
  */
 
 import { SystemdNotifier } from "../../ffi/notify.ts";
-import { parseListenAddress } from "../cli.ts";
-import type { Flags } from "../cli.ts";
+import { type Flags, type ListenTarget, parseListenAddress } from "../cli.ts";
 import type { Exporter } from "../exporter/exporter.ts";
 import { log, warn } from "../log.ts";
-import { serve } from "../server.ts";
+import { handler } from "../server.ts";
+import { activationFd, takeActivationEnv } from "../web/activation.ts";
+import { loadWebConfig, type WebConfig } from "../web/config.ts";
+import { type Bind, type RunningServer, startServer } from "../web/serve.ts";
 import { metricsRoutes } from "./routes.ts";
-import { StartupError } from "./startup.ts";
+import { phase, StartupError } from "./startup.ts";
 
 /** Sends one sd_notify message; a refusal is logged, never fatal. */
 export type Notify = (message: string) => void;
@@ -40,34 +42,52 @@ export function ownExporter(stack: AsyncDisposableStack, exporter: Exporter): Ex
 // In-flight requests get a moment at shutdown; a stuck client must not hold the exit longer.
 const SERVER_GRACE_MS = 500;
 
-/** Starts the HTTP server, registered so disposal stops it and waits out in-flight requests. */
-export function listen(
+/** Reads --web.config.file before anything is loaded, so a mistake in it costs no attach. */
+export function readWebConfig(flags: Flags): WebConfig | null {
+  return flags.webConfigFile === null ? null : phase(() => loadWebConfig(flags.webConfigFile!));
+}
+
+/**
+ * Starts the HTTP server, registered so disposal stops it and waits out in-flight requests.
+ * `:PORT` binds the IPv6 wildcard, which also takes IPv4 unless net.ipv6.bindv6only is set; a
+ * host without IPv6 falls back to 0.0.0.0.
+ */
+export async function listen(
   stack: AsyncDisposableStack,
   flags: Flags,
   exporter: Exporter,
   onListen: (addr: Deno.NetAddr) => void,
-): Deno.HttpServer<Deno.NetAddr> {
-  const { hostname, port } = parseListenAddress(flags.listenAddress);
-  const abort = new AbortController();
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  web: WebConfig | null = null,
+): Promise<RunningServer> {
+  const routes = handler(metricsRoutes(flags, exporter));
+  const limits = {
+    headerTimeoutMs: flags.webReadHeaderTimeoutMs,
+    idleTimeoutMs: flags.webIdleTimeoutMs,
+    maxConnections: flags.webMaxConnections,
+  };
+  let server: RunningServer;
   try {
-    server = serve(metricsRoutes(flags, exporter), {
-      hostname,
-      port,
-      signal: abort.signal,
-      onListen,
-    });
+    const binds = bindsFor(parseListenAddress(flags.listenAddress));
+    server = await startServer(routes, { bind: binds[0]!, limits, web }).catch((e) =>
+      binds.length > 1 ? startServer(routes, { bind: binds[1]!, limits, web }) : Promise.reject(e)
+    );
   } catch (e) {
-    throw new StartupError(`Cannot listen on "${flags.listenAddress}": ${(e as Error).message}`);
+    throw new StartupError(`Cannot listen on "${flags.listenAddress}": ${(e as Error).message}`, {
+      cause: e,
+    });
   }
-  stack.defer(async () => {
-    abort.abort();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise((r) => timer = setTimeout(r, SERVER_GRACE_MS));
-    await Promise.race([server.finished, grace]);
-    clearTimeout(timer);
-  });
+  stack.defer(() => server.close(SERVER_GRACE_MS));
+  onListen(server.addr);
   return server;
+}
+
+// The binds to try in order: a wildcard tries IPv6 (dual-stack) first, then IPv4 alone.
+function bindsFor(target: ListenTarget): Bind[] {
+  if (target.kind === "fd") {
+    return [{ fd: activationFd(target.index, takeActivationEnv(), Deno.pid) }];
+  }
+  if (target.hostname !== "") return [{ hostname: target.hostname, port: target.port }];
+  return [{ hostname: "::", port: target.port }, { hostname: "0.0.0.0", port: target.port }];
 }
 
 /** Resolves with the first SIGINT or SIGTERM; the listeners are removed when the stack closes. */

@@ -9,7 +9,14 @@ import { type Command, type Flags, parseCommandLine, UsageError } from "../cli.t
 import { type EmbeddedAssets, embeddedAssets, explainSandboxError } from "../embedded.ts";
 import { configureLog, error as logError, log } from "../log.ts";
 import { printConfigList, printConfigSchema, printHelp, printVersion } from "./commands.ts";
-import { listen, nextSignal, type Notify, ownExporter, systemdNotify } from "./resources.ts";
+import {
+  listen,
+  nextSignal,
+  type Notify,
+  ownExporter,
+  readWebConfig,
+  systemdNotify,
+} from "./resources.ts";
 import {
   attachPhase,
   checkStrict,
@@ -91,6 +98,7 @@ async function startAndServe(
   defaultConfigDir: string,
 ): Promise<number> {
   const keep = readKeep(flags);
+  const web = readWebConfig(flags);
   if (flags.configCheck) return checkConfigs(flags, assets, defaultConfigDir);
   const notify = systemdNotify();
   const started = performance.now();
@@ -109,7 +117,7 @@ async function startAndServe(
   if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
   dropCapabilities(keep);
-  listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify));
+  await listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify), web);
   return await waitForSignal(stack, notify);
 }
 
@@ -121,7 +129,8 @@ function finishConfigCheck(keep: KeepRequest): number {
 }
 
 function announceReady(addr: Deno.NetAddr, loaded: LoadedConfigs, notify: Notify): void {
-  log(`Listening on ${addr.hostname}:${addr.port}`);
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  log(`Listening on ${host}:${addr.port}`);
   notify(`STATUS=ready with ${loaded.configs.length} configs`);
   notify("READY=1");
 }
