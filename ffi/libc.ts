@@ -34,7 +34,12 @@ const SYMBOLS = {
   eventfd: { parameters: ["u32", "i32"], result: "i32" }, // (unsigned initval, int flags)
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" }, // (int, const void*, size_t)
   // poll(2) on a blocking-pool thread, so waiting for an fd never stalls the event loop.
-  poll_wait: { name: "poll", parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
+  poll_wait: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibC = Deno.DynamicLibrary<typeof SYMBOLS>;

@@ -21,6 +21,7 @@ import {
   openLibbpfPhase,
   readKeep,
   startEventReaders,
+  startTracing,
   StartupError,
 } from "./startup.ts";
 import type { KeepRequest } from "../capabilities.ts";
@@ -102,6 +103,7 @@ async function startAndServe(
   checkStrict(flags, exporter);
   if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
+  await startTracing(stack, exporter);
   dropCapabilities(keep);
   listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify));
   return await waitForSignal(stack, notify);

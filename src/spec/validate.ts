@@ -6,13 +6,7 @@
  */
 
 import { MapType } from "../../ffi/libbpf.ts";
-import type {
-  Config,
-  CounterConfig,
-  LabelConfig,
-  SourcePos,
-  SpanConfig,
-} from "../config/types.ts";
+import type { Config, CounterConfig, LabelConfig, SourcePos, SpanConfig } from "../config/types.ts";
 import { expectedKeySize } from "./key_layout.ts";
 import { findMap, type MapSpec, type ObjectSpec } from "./object_spec.ts";
 import { mapTypeName } from "./map_types.ts";

@@ -170,7 +170,10 @@ Deno.test("a span reading a RINGBUF map is valid and names its ring buffer", () 
 
 Deno.test("a span needs a ring buffer of that name", () => {
   const e = misfit(span("nope"));
-  assert.equal(e.message, 'span "s" reads ring buffer "nope" but "/c/t.bpf.o" has no map named "nope"');
+  assert.equal(
+    e.message,
+    'span "s" reads ring buffer "nope" but "/c/t.bpf.o" has no map named "nope"',
+  );
   assert.deepEqual([e.pos.line, e.pos.key], [3, "tracing.spans[0]"]);
 });
 
