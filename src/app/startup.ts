@@ -153,17 +153,32 @@ export async function startTracing(stack: AsyncDisposableStack, exporter: Export
   } catch (e) {
     throw new StartupError(`Cannot start span export: ${(e as Error).message}`, { cause: e });
   }
-  stack.defer(async () => {
-    const t0 = performance.now();
-    await sink.shutdown().catch((e) => log(`Cannot flush spans: ${(e as Error).message}`));
-    log(`Flushed spans in ${Math.round(performance.now() - t0)}ms`);
-  });
+  stack.defer(() => flushSpans(sink));
   const readers = phase(() => exporter.startSpanReaders(sink));
   stack.defer(async () => {
     for (const r of readers) await r.close();
   });
   const how = settings.exporter === "otlp" ? `otlp ${settings.protocol}` : settings.exporter;
   log(`Reading ${readers.length} span ring buffers, exporting spans via ${how}`);
+}
+
+// An unreachable collector makes the OTLP exporter retry for up to its timeout; a stopping
+// exporter waits this long for the last spans, then exits without them.
+const SPAN_FLUSH_LIMIT_MS = 5000;
+
+async function flushSpans(sink: SpanSink): Promise<void> {
+  const t0 = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<string>((r) => {
+    timer = setTimeout(() => r(`gave up after ${SPAN_FLUSH_LIMIT_MS}ms`), SPAN_FLUSH_LIMIT_MS);
+  });
+  const done = sink.shutdown().then(
+    () => "flushed",
+    (e) => `cannot flush: ${(e as Error).message}`,
+  );
+  const outcome = await Promise.race([done, limit]);
+  clearTimeout(timer);
+  log(`Spans ${outcome} (${Math.round(performance.now() - t0)}ms)`);
 }
 
 /** Privileged setup (attach, perf buffers, fanotify) is over: keeps only what scrapes need. */

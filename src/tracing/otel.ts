@@ -65,10 +65,6 @@ async function createExporter(settings: OtelSettings): Promise<SpanExporter | nu
       const m = await import("@opentelemetry/exporter-trace-otlp-http");
       return new m.OTLPTraceExporter();
     }
-    case "grpc": {
-      const m = await import("@opentelemetry/exporter-trace-otlp-grpc");
-      return new m.OTLPTraceExporter();
-    }
   }
 }
 

@@ -39,7 +39,7 @@ export const OTLP_EXPORTER_ENV = [
 export const TRACING_ENV: readonly string[] = [...OTEL_SETTINGS_ENV, ...OTLP_EXPORTER_ENV];
 
 export type TracesExporter = "otlp" | "console" | "none";
-export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
+export type OtlpProtocol = "http/protobuf" | "http/json";
 
 /** How spans leave the exporter. */
 export interface OtelSettings {
@@ -66,7 +66,7 @@ export class OtelEnvError extends Error {
 }
 
 const EXPORTERS: readonly TracesExporter[] = ["otlp", "console", "none"];
-const PROTOCOLS: readonly OtlpProtocol[] = ["http/protobuf", "http/json", "grpc"];
+const PROTOCOLS: readonly OtlpProtocol[] = ["http/protobuf", "http/json"];
 
 /** Reads the settings through `get` (Deno.env.get in the exporter, a table in tests). */
 export function readOtelSettings(get: (name: string) => string | undefined): OtelSettings {
@@ -78,7 +78,17 @@ export function readOtelSettings(get: (name: string) => string | undefined): Ote
   const protocolVar = text("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") !== undefined
     ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
     : "OTEL_EXPORTER_OTLP_PROTOCOL";
-  const protocol = oneOf(protocolVar, text(protocolVar) ?? "http/protobuf", PROTOCOLS);
+  const protocolText = text(protocolVar) ?? "http/protobuf";
+  if (protocolText === "grpc") {
+    // Measured: @grpc/grpc-js reads 12 GRPC_* and proxy variables at first use, and the binary
+    // may read only the OTEL_* names listed above.
+    throw new OtelEnvError(
+      protocolVar,
+      `${protocolVar}=grpc is not supported: the gRPC client reads GRPC_* and proxy variables ` +
+        "outside the exporter's environment allow-list; use http/protobuf (port 4318)",
+    );
+  }
+  const protocol = oneOf(protocolVar, protocolText, PROTOCOLS);
   const count = (name: string, fallback: number, min: number) => {
     const v = text(name);
     if (v === undefined) return fallback;

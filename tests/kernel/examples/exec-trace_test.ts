@@ -1,0 +1,137 @@
+/**
+ * exec-trace: runs /bin/true N times and checks that a local OTLP receiver gets one span per
+ * run (protobuf and JSON), and that spans still queued at SIGTERM reach it before exit.
+ */
+
+import assert from "node:assert/strict";
+import { kernelTest, waitUntil } from "../harness.ts";
+import { metrics, tracepointMissing, valueOf, withExample } from "./common.ts";
+import { type ReceivedSpan, type Receiver, startReceiver } from "./otlp_receiver.ts";
+
+const RUNS = 10;
+
+/** Sets `vars` for the exporter processes started in `body` (they inherit the environment). */
+async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const old = Object.keys(vars).map((k) => [k, Deno.env.get(k)] as const);
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of old) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+}
+
+/** Runs /bin/true RUNS times; returns the pids. */
+async function runTrue(): Promise<string[]> {
+  const pids: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const child = new Deno.Command("/bin/true", { stdout: "null", stderr: "null" }).spawn();
+    pids.push(String(child.pid));
+    assert.equal((await child.status).code, 0);
+  }
+  return pids;
+}
+
+function spansOf(r: Receiver, pids: string[]): ReceivedSpan[] {
+  return r.spans.filter((s) => pids.includes(s.attributes.pid ?? ""));
+}
+
+function checkSpans(spans: ReceivedSpan[], pids: string[], since: bigint): void {
+  assert.deepEqual(new Set(spans.map((s) => s.attributes.pid)), new Set(pids));
+  for (const s of spans) {
+    assert.deepEqual(
+      [s.service, s.name, s.attributes.comm, s.attributes["ebpf_exporter.config"]],
+      ["ebpf_exporter", "exec", "true", "exec-trace"],
+    );
+    assert.match(s.traceId, /^[0-9a-f]{32}$/);
+    assert.match(s.spanId, /^[0-9a-f]{16}$/);
+    assert.equal(s.parentSpanId, "");
+    assert.ok(s.startNs < s.endNs, `start ${s.startNs} is not before end ${s.endNs}`);
+    // The monotonic start was placed on the wall clock: after the test began (a minute of slack
+    // for clock adjustments), not at some boot-relative time.
+    assert.ok(s.startNs > since - 60_000_000_000n, `start ${s.startNs} before ${since}`);
+  }
+}
+
+async function tracepointsMissing(): Promise<boolean> {
+  for (const event of ["sched_process_exec", "sched_process_exit"]) {
+    const why = await tracepointMissing("sched", event);
+    if (why !== null) {
+      console.error(`SKIP exec-trace: tracepoint sched/${event} missing (${why})`);
+      return true;
+    }
+  }
+  return false;
+}
+
+for (const protocol of ["http/protobuf", "http/json"]) {
+  kernelTest(`exec-trace sends one span per exec over OTLP ${protocol}`, async () => {
+    if (await tracepointsMissing()) return;
+    const receiver = startReceiver();
+    try {
+      const since = BigInt(Date.now()) * 1_000_000n;
+      const env = {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+      };
+      await withEnv(env, () =>
+        withExample("exec-trace", async () => {
+          const pids = await runTrue();
+          await waitUntil(`${RUNS} exec spans`, () => spansOf(receiver, pids).length >= RUNS);
+          checkSpans(spansOf(receiver, pids), pids, since);
+          const type = protocol === "http/json" ? "application/json" : "application/x-protobuf";
+          assert.ok(
+            receiver.contentTypes.every((t) => t.startsWith(type)),
+            receiver.contentTypes.join(),
+          );
+        }));
+      console.error(
+        `sample span: ${
+          JSON.stringify(
+            spansOf(
+              receiver,
+              receiver.spans.map((s) => s.attributes.pid!),
+            )[0],
+            (_, v) => typeof v === "bigint" ? String(v) : v,
+          )
+        }`,
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+}
+
+kernelTest("exec-trace flushes spans still queued at SIGTERM before it exits", async () => {
+  if (await tracepointsMissing()) return;
+  const receiver = startReceiver();
+  try {
+    const since = BigInt(Date.now()) * 1_000_000n;
+    // A batch delay of ten minutes: only the shutdown flush can send these spans.
+    const env = {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: "600000",
+    };
+    let pids: string[] = [];
+    await withEnv(env, () =>
+      withExample("exec-trace", async (ex) => {
+        const records = async () =>
+          valueOf(await metrics(ex), "ebpf_exporter_ringbuf_records_total", {
+            config: "exec-trace",
+            ringbuf: "exec_spans",
+          });
+        const before = await records();
+        pids = await runTrue();
+        await waitUntil(
+          "the exec records to be read",
+          async () => await records() >= before + RUNS,
+        );
+        assert.equal(spansOf(receiver, pids).length, 0, "spans were sent before SIGTERM");
+      }));
+    // withExample returned: the exporter exited 0 after SIGTERM.
+    checkSpans(spansOf(receiver, pids), pids, since);
+  } finally {
+    await receiver.close();
+  }
+});
