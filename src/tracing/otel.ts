@@ -49,7 +49,11 @@ export interface SpanSink {
 
 /** Builds the sink the settings describe; only the chosen exporter's package is loaded. */
 export async function createSpanSink(settings: OtelSettings): Promise<SpanSink> {
-  const exporter = await createExporter(settings);
+  return spanSinkFor(await createExporter(settings), settings);
+}
+
+/** A sink over a given SpanExporter (null: spans are dropped, OTEL_TRACES_EXPORTER=none). */
+export function spanSinkFor(exporter: SpanExporter | null, settings: OtelSettings): SpanSink {
   return new OtelSpanSink(exporter, settings);
 }
 
