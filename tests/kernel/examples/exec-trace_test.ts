@@ -6,20 +6,9 @@
 import assert from "node:assert/strict";
 import { kernelTest, waitUntil } from "../harness.ts";
 import { metrics, tracepointMissing, valueOf, withExample } from "./common.ts";
-import { type ReceivedSpan, type Receiver, startReceiver } from "./otlp_receiver.ts";
+import { type ReceivedSpan, type Receiver, startReceiver, withEnv } from "./otlp_receiver.ts";
 
 const RUNS = 10;
-
-/** Sets `vars` for the exporter processes started in `body` (they inherit the environment). */
-async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
-  const old = Object.keys(vars).map((k) => [k, Deno.env.get(k)] as const);
-  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
-  try {
-    return await body();
-  } finally {
-    for (const [k, v] of old) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
-  }
-}
 
 /** Runs /bin/true RUNS times; returns the pids. */
 async function runTrue(): Promise<string[]> {

@@ -108,3 +108,14 @@ export function startReceiver(): Receiver {
     close: () => server.shutdown(),
   };
 }
+
+/** Sets `vars` for the exporter processes started in `body` (they inherit the environment). */
+export async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const old = Object.keys(vars).map((k) => [k, Deno.env.get(k)] as const);
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of old) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+  }
+}
