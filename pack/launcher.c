@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -256,6 +257,40 @@ static char *allow_net(const char *addr) {
   return r < 0 ? NULL : out;
 }
 
+/*
+ * `host:port` of the OTLP collector spans go to (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+ * OTEL_EXPORTER_OTLP_ENDPOINT, else the SDK's http://localhost:4318), for the net permission;
+ * NULL when spans are not sent over OTLP or the endpoint cannot be read.
+ */
+static int starts_with_ci(const char *s, const char *prefix);
+
+static char *otlp_net(void) {
+  const char *exporter = getenv("OTEL_TRACES_EXPORTER");
+  if (exporter != NULL && *exporter != '\0' && strcmp(exporter, "otlp") != 0) return NULL;
+  const char *url = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  if (url == NULL || *url == '\0') url = getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (url == NULL || *url == '\0') url = "http://localhost:4318";
+  const char *port = starts_with_ci(url, "https://") ? "443" : "80";
+  const char *p = strstr(url, "://");
+  p = p != NULL ? p + 3 : url;
+  size_t hlen = p[0] == '[' ? strcspn(p, "]") + 1 : strcspn(p, ":/?#");
+  if (hlen == 0 || hlen > 255 || (p[0] == '[' && p[hlen - 1] != ']')) return NULL;
+  char host[256];
+  memcpy(host, p, hlen);
+  host[hlen] = '\0';
+  char digits[8];
+  if (p[hlen] == ':') {
+    size_t n = strspn(p + hlen + 1, "0123456789");
+    if (n == 0 || n >= sizeof digits) return NULL;
+    memcpy(digits, p + hlen + 1, n);
+    digits[n] = '\0';
+    port = digits;
+  }
+  if (strchr(host, ',') != NULL || strchr(host, '@') != NULL) return NULL;
+  char *out = NULL;
+  return asprintf(&out, "%s:%s", host, port) < 0 ? NULL : out;
+}
+
 /* Deno splits allow lists on commas; a doubled comma stands for a literal one. */
 static char *allow_read(const char *dir) {
   size_t n = strlen(dir);
@@ -278,6 +313,10 @@ static char *fd_path(int fd) {
 
 static int starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int starts_with_ci(const char *s, const char *prefix) {
+  return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -397,6 +436,12 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < PACK_PERMISSION_COUNT; i++) args[a++] = (char *)fixed_permissions[i];
   const char *listen = flag_value(argc, argv, "web.listen-address");
   char *net = allow_net(listen != NULL ? listen : ":9435");
+  char *collector = otlp_net();
+  if (net != NULL && collector != NULL) {
+    char *both = NULL;
+    if (asprintf(&both, "%s,%s", net, collector) < 0) die("out of memory");
+    net = both;
+  }
   if (net != NULL) args[a++] = net;
   const char *dir = flag_value(argc, argv, "config.dir");
   if (dir != NULL && *dir != '\0') args[a++] = allow_read(dir);

@@ -149,7 +149,7 @@ export async function startTracing(stack: AsyncDisposableStack, exporter: Export
   let sink: SpanSink;
   try {
     const { createSpanSink } = await import("../tracing/otel.ts");
-    sink = await createSpanSink(settings);
+    sink = await createSpanSink(settings, log);
   } catch (e) {
     throw new StartupError(`Cannot start span export: ${(e as Error).message}`, { cause: e });
   }

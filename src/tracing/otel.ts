@@ -5,7 +5,15 @@
  * without tracing never load the SDK.
  */
 
-import { type Context, ROOT_CONTEXT, trace, TraceFlags, type Tracer } from "@opentelemetry/api";
+import {
+  type Context,
+  diag,
+  DiagLogLevel,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Tracer,
+} from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOnSampler,
@@ -48,7 +56,18 @@ export interface SpanSink {
 }
 
 /** Builds the sink the settings describe; only the chosen exporter's package is loaded. */
-export async function createSpanSink(settings: OtelSettings): Promise<SpanSink> {
+export async function createSpanSink(
+  settings: OtelSettings,
+  log: (line: string) => void,
+): Promise<SpanSink> {
+  // The SDK reports failed exports only through its diagnostic logger (silent by default).
+  const say = (message: string, ...args: unknown[]) =>
+    log(`OpenTelemetry: ${[message, ...args].map(oneLine).join(" ")}`);
+  const quiet = () => {};
+  diag.setLogger(
+    { error: say, warn: say, info: quiet, debug: quiet, verbose: quiet },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
   return spanSinkFor(await createExporter(settings), settings);
 }
 
@@ -70,6 +89,18 @@ async function createExporter(settings: OtelSettings): Promise<SpanExporter | nu
       return new m.OTLPTraceExporter();
     }
   }
+}
+
+// The SDK hands errors over as JSON of the whole error, stack included: keep the message.
+function oneLine(part: unknown): string {
+  const text = part instanceof Error ? part.message : String(part);
+  if (text.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(text) as { message?: unknown };
+      if (typeof parsed.message === "string") return parsed.message;
+    } catch { /* not JSON after all */ }
+  }
+  return text.replaceAll("\n", " ");
 }
 
 class OtelSpanSink implements SpanSink {

@@ -4,7 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { kernelTest, waitUntil } from "../harness.ts";
+import { kernelTest, waitUntil, withProcess } from "../harness.ts";
+import { buildBinary } from "../binary.ts";
 import { metrics, tracepointMissing, valueOf, withExample } from "./common.ts";
 import { type ReceivedSpan, type Receiver, startReceiver, withEnv } from "./otlp_receiver.ts";
 
@@ -112,6 +113,33 @@ kernelTest("exec-trace flushes spans still queued at SIGTERM before it exits", a
       }));
     // withExample returned: the exporter exited 0 after SIGTERM.
     checkSpans(spansOf(receiver, pids), pids, since);
+  } finally {
+    await receiver.close();
+  }
+});
+
+kernelTest("the single binary may reach the collector its OTLP endpoint names", async () => {
+  if (await tracepointsMissing()) return;
+  const bin = await buildBinary();
+  const receiver = startReceiver();
+  try {
+    const since = BigInt(Date.now()) * 1_000_000n;
+    // The launcher grants net for the listen address and, from these variables, the collector.
+    const command = [
+      "env",
+      "-i",
+      `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${receiver.url}`,
+      "OTEL_BSP_SCHEDULE_DELAY=100",
+      bin,
+      "--config.names",
+      "exec-trace",
+      "--web.listen-address=127.0.0.1:0",
+    ];
+    await withProcess(command, {}, async () => {
+      const pids = await runTrue();
+      await waitUntil(`${RUNS} exec spans`, () => spansOf(receiver, pids).length >= RUNS);
+      checkSpans(spansOf(receiver, pids), pids, since);
+    });
   } finally {
     await receiver.close();
   }
