@@ -71,3 +71,21 @@ Deno.test("a record with an all-zero trace id is dropped and reported", () => {
   assert.deepEqual([d.stats.records, d.stats.dropped], [1, 1]);
   assert.deepEqual(errors, ["exec-trace/exec_spans: trace_id is all zeros"]);
 });
+
+Deno.test("an unexpected error while decoding costs the record, never the reader", () => {
+  const throwing: SpanConfig = {
+    ...SPAN,
+    labels: [label("trace_id", 16, [conf("hex")])],
+  };
+  const errors: string[] = [];
+  const d = new SpanDecoder("exec-trace", throwing, fakeContext().ctx, (_c, _s, e) => {
+    errors.push(e.message);
+  });
+  // A record whose bytes cannot even be sliced: an error no decoder anticipates.
+  const record = new Uint8Array(16);
+  record.subarray = () => {
+    throw new TypeError("boom");
+  };
+  assert.equal(d.decode(record), null);
+  assert.deepEqual([d.stats.records, d.stats.dropped, errors], [1, 1, ["boom"]]);
+});
