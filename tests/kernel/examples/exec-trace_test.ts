@@ -26,12 +26,17 @@ function spansOf(r: Receiver, pids: string[]): ReceivedSpan[] {
   return r.spans.filter((s) => pids.includes(s.attributes.pid ?? ""));
 }
 
-function checkSpans(spans: ReceivedSpan[], pids: string[], since: bigint): void {
+function checkSpans(
+  spans: ReceivedSpan[],
+  pids: string[],
+  since: bigint,
+  service = "ebpf_exporter",
+): void {
   assert.deepEqual(new Set(spans.map((s) => s.attributes.pid)), new Set(pids));
   for (const s of spans) {
     assert.deepEqual(
       [s.service, s.name, s.attributes.comm, s.attributes["ebpf_exporter.config"]],
-      ["ebpf_exporter", "exec", "true", "exec-trace"],
+      [service, "exec", "true", "exec-trace"],
     );
     assert.match(s.traceId, /^[0-9a-f]{32}$/);
     assert.match(s.spanId, /^[0-9a-f]{16}$/);
@@ -84,6 +89,32 @@ for (const protocol of ["http/protobuf", "http/json"]) {
     }
   });
 }
+
+kernelTest("OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_HEADERS reach the collector", async () => {
+  if (await tracepointsMissing()) return;
+  const receiver = startReceiver();
+  try {
+    const since = BigInt(Date.now()) * 1_000_000n;
+    const env = {
+      // The general endpoint: the exporter appends /v1/traces itself.
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.slice(0, -"/v1/traces".length),
+      OTEL_EXPORTER_OTLP_HEADERS: "x-tenant=kernel-tests,x-token=abc%3D",
+      OTEL_SERVICE_NAME: "exec-watch",
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+    };
+    await withEnv(env, () =>
+      withExample("exec-trace", async () => {
+        const pids = await runTrue();
+        await waitUntil(`${RUNS} exec spans`, () => spansOf(receiver, pids).length >= RUNS);
+        checkSpans(spansOf(receiver, pids), pids, since, "exec-watch");
+        for (const h of receiver.headers) {
+          assert.deepEqual([h.get("x-tenant"), h.get("x-token")], ["kernel-tests", "abc="]);
+        }
+      }));
+  } finally {
+    await receiver.close();
+  }
+});
 
 kernelTest("exec-trace flushes spans still queued at SIGTERM before it exits", async () => {
   if (await tracepointsMissing()) return;

@@ -25,6 +25,8 @@ export interface Receiver {
   spans: ReceivedSpan[];
   /** Content types of the requests received. */
   contentTypes: string[];
+  /** Headers of the requests received. */
+  headers: Headers[];
   close(): Promise<void>;
 }
 
@@ -88,9 +90,11 @@ function base64ToHex(b64: string): string {
 export function startReceiver(): Receiver {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
+  const headers: Headers[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const type = req.headers.get("content-type") ?? "";
     contentTypes.push(type);
+    headers.push(req.headers);
     const body = new Uint8Array(await req.arrayBuffer());
     if (type.startsWith("application/json")) {
       spans.push(...flatten(JSON.parse(new TextDecoder().decode(body)), (v) => v.toLowerCase()));
@@ -105,6 +109,7 @@ export function startReceiver(): Receiver {
     url: `http://127.0.0.1:${server.addr.port}/v1/traces`,
     spans,
     contentTypes,
+    headers,
     close: () => server.shutdown(),
   };
 }
