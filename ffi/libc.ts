@@ -31,6 +31,16 @@ const SYMBOLS = {
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
   // The same syscall(2) with bpf(2)'s arguments: (SYS_bpf, int cmd, union bpf_attr*, size).
   syscall_bpf: { name: "syscall", parameters: ["i64", "i64", "buffer", "u64"], result: "i64" },
+  clock_gettime: { parameters: ["i32", "buffer"], result: "i32" }, // (clockid_t, struct timespec*)
+  eventfd: { parameters: ["u32", "i32"], result: "i32" }, // (unsigned initval, int flags)
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" }, // (int, const void*, size_t)
+  // poll(2) on a blocking-pool thread, so waiting for an fd never stalls the event loop.
+  poll_wait: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibC = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -286,4 +296,13 @@ export function rawBpf(
   if (nr === undefined) throw new Error(`No bpf(2) syscall number known for ${Deno.build.arch}`);
   const r = Number(libc().syscall_bpf(nr, BigInt(cmd), attr, BigInt(attr.length)));
   return r >= 0 ? { result: r, errno: 0 } : { result: -1, errno: errno() };
+}
+
+const CLOCK_MONOTONIC = 1;
+
+/** CLOCK_MONOTONIC in nanoseconds: the clock of bpf_ktime_get_ns(). */
+export function monotonicNs(): bigint {
+  const ts = new BigInt64Array(2);
+  libc().clock_gettime(CLOCK_MONOTONIC, ts);
+  return ts[0]! * 1_000_000_000n + ts[1]!;
 }

@@ -72,6 +72,11 @@ export const LIBBPF_SYMBOLS = {
   },
   perf_buffer__poll: { parameters: ["pointer", "i32"], result: "i32" }, // (pb, timeout_ms)
   perf_buffer__free: { parameters: ["pointer"], result: "void" },
+  // (int map_fd, ring_buffer_sample_fn, void* ctx, const ring_buffer_opts*) -> ring_buffer*
+  ring_buffer__new: { parameters: ["i32", "function", "pointer", "pointer"], result: "pointer" },
+  ring_buffer__consume: { parameters: ["pointer"], result: "i32" }, // (rb) -> records or -errno
+  ring_buffer__epoll_fd: { parameters: ["pointer"], result: "i32" }, // (const rb*)
+  ring_buffer__free: { parameters: ["pointer"], result: "void" },
   bpf_obj_get_info_by_fd: { parameters: ["i32", "buffer", "buffer"], result: "i32" }, // (fd, info, __u32* len)
   bpf_enable_stats: { parameters: ["i32"], result: "i32" }, // (enum bpf_stats_type)
 } as const satisfies Deno.ForeignLibraryInterface;

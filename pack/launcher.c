@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -286,6 +287,40 @@ static char *allow_net(const char *addr) {
   return r < 0 ? NULL : out;
 }
 
+/*
+ * `host:port` of the OTLP collector spans go to (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+ * OTEL_EXPORTER_OTLP_ENDPOINT, else the SDK's http://localhost:4318), for the net permission;
+ * NULL when spans are not sent over OTLP or the endpoint cannot be read.
+ */
+static int starts_with_ci(const char *s, const char *prefix);
+
+static char *otlp_net(void) {
+  const char *exporter = getenv("OTEL_TRACES_EXPORTER");
+  if (exporter != NULL && *exporter != '\0' && strcmp(exporter, "otlp") != 0) return NULL;
+  const char *url = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+  if (url == NULL || *url == '\0') url = getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (url == NULL || *url == '\0') url = "http://localhost:4318";
+  const char *port = starts_with_ci(url, "https://") ? "443" : "80";
+  const char *p = strstr(url, "://");
+  p = p != NULL ? p + 3 : url;
+  size_t hlen = p[0] == '[' ? strcspn(p, "]") + 1 : strcspn(p, ":/?#");
+  if (hlen == 0 || hlen > 255 || (p[0] == '[' && p[hlen - 1] != ']')) return NULL;
+  char host[256];
+  memcpy(host, p, hlen);
+  host[hlen] = '\0';
+  char digits[8];
+  if (p[hlen] == ':') {
+    size_t n = strspn(p + hlen + 1, "0123456789");
+    if (n == 0 || n >= sizeof digits) return NULL;
+    memcpy(digits, p + hlen + 1, n);
+    digits[n] = '\0';
+    port = digits;
+  }
+  if (strchr(host, ',') != NULL || strchr(host, '@') != NULL) return NULL;
+  char *out = NULL;
+  return asprintf(&out, "%s:%s", host, port) < 0 ? NULL : out;
+}
+
 /* Appends `path` to an allow list; Deno splits on commas, a doubled comma is a literal one. */
 static char *append_escaped(char *p, const char *path) {
   for (const char *s = path; *s; s++) {
@@ -331,6 +366,10 @@ static char *fd_path(int fd) {
 
 static int starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int starts_with_ci(const char *s, const char *prefix) {
+  return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -455,6 +494,15 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < PACK_PERMISSION_COUNT; i++) args[a++] = (char *)fixed_permissions[i];
   const char *listen = flag_value(argc, argv, "web.listen-address");
   char *net = allow_net(listen != NULL ? listen : ":9435");
+  char *collector = otlp_net();
+  if (collector != NULL) {
+    /* fd://N gets no listen permission, but its spans still go to the collector. */
+    char *both = NULL;
+    int r = net != NULL ? asprintf(&both, "%s,%s", net, collector)
+                        : asprintf(&both, "--allow-net=%s", collector);
+    if (r < 0) die("out of memory");
+    net = both;
+  }
   if (net != NULL) args[a++] = net;
   char *read = allow_read(flag_value(argc, argv, "config.dir"),
                           flag_value(argc, argv, "web.config.file"));

@@ -16,6 +16,7 @@ interface Metric {
 }
 interface Config {
   metrics?: { counters?: Metric[]; histograms?: Metric[] };
+  tracing?: { spans?: Metric[] };
 }
 
 /** Names of the examples: every examples/NAME.yaml, sorted. */
@@ -28,7 +29,8 @@ export function exampleNames(): string[] {
 export function exampleRow(name: string): string {
   const config = parse(Deno.readTextFileSync(`${DIR}${name}.yaml`)) as Config;
   const decoders = new Set<string>();
-  for (const m of [...config.metrics?.counters ?? [], ...config.metrics?.histograms ?? []]) {
+  const metrics = [...config.metrics?.counters ?? [], ...config.metrics?.histograms ?? []];
+  for (const m of [...metrics, ...config.tracing?.spans ?? []]) {
     for (const l of m.labels ?? []) for (const d of l.decoders ?? []) decoders.add(d.name);
   }
   const source = Deno.readTextFileSync(`${DIR}${name}.bpf.c`);

@@ -4,17 +4,21 @@
  */
 import assert from "node:assert/strict";
 import { launcherFlags, permissionFlags } from "../src/permissions.ts";
+import { TRACING_ENV } from "../src/tracing/otel_env.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
 Deno.test("the exporter set grants ffi, net, read and a fixed list of variables", () => {
+  // The OTEL_* names span export reads, itself or through the OTLP exporters: 22, no more.
+  assert.equal(TRACING_ENV.length, 22);
   assert.deepEqual(permissionFlags("exporter"), [
     "--allow-ffi",
     "--allow-net",
     "--allow-read",
     "--allow-env=EBPF_EXPORTER_LIBBPF,EBPF_EXPORTER_EMBEDDED_LIBBPF," +
     "EBPF_EXPORTER_EMBEDDED_FILES,EBPF_EXPORTER_EMBEDDED_THREADCAPS,EBPF_EXPORTER_PACKAGING," +
-    "NOTIFY_SOCKET,LISTEN_FDS,LISTEN_PID,LISTEN_FDNAMES,LOG_TOKENS,LOG_STREAM",
+    "NOTIFY_SOCKET,LISTEN_FDS,LISTEN_PID,LISTEN_FDNAMES,LOG_TOKENS,LOG_STREAM," +
+    TRACING_ENV.join(","),
   ]);
   assert.deepEqual(launcherFlags(), [
     "--allow-ffi",

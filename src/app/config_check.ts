@@ -13,6 +13,7 @@ import { systemHost } from "../host/system.ts";
 import { configKeyDecoders } from "../exporter/keys.ts";
 import { type LoadOptions, openValidated } from "../exporter/loader.ts";
 import { log } from "../log.ts";
+import { configSpanDecoders } from "../tracing/span_reader.ts";
 import { diagnoseHost, loadConfigPhase, openLibbpfPhase, phase } from "./startup.ts";
 
 /** Runs the check; returns 0 when every config fits its object, else throws StartupError. */
@@ -42,6 +43,7 @@ export function checkConfigs(
 function checkConfig(config: Config, opts: LoadOptions, host: Host, skipCacheSize: number): void {
   phase(() => {
     configKeyDecoders(config, host, skipCacheSize);
+    configSpanDecoders(config, host, () => {});
     openValidated(config, opts).object.close();
   });
 }

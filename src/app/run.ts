@@ -28,6 +28,7 @@ import {
   openLibbpfPhase,
   readKeep,
   startEventReaders,
+  startTracing,
   StartupError,
 } from "./startup.ts";
 import type { KeepRequest } from "../capabilities.ts";
@@ -116,6 +117,7 @@ async function startAndServe(
   checkStrict(flags, exporter);
   if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
+  await startTracing(stack, exporter);
   dropCapabilities(keep);
   await listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify), web);
   return await waitForSignal(stack, notify);

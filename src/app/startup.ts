@@ -20,6 +20,8 @@ import { checkEmbeddedNames, configSource, type EmbeddedAssets } from "../embedd
 import { Exporter } from "../exporter/exporter.ts";
 import { systemHost } from "../host/system.ts";
 import { debug, log, warn } from "../log.ts";
+import { readOtelSettings } from "../tracing/otel_env.ts";
+import type { SpanSink } from "../tracing/otel.ts";
 
 /** A start-up phase failed; the message is the line to log before exiting 1. */
 export class StartupError extends Error {
@@ -132,6 +134,52 @@ export function checkStrict(flags: Flags, exporter: Exporter): void {
 /** Opens the perf buffers and ring buffers that feed event-driven metrics. */
 export function startEventReaders(exporter: Exporter): void {
   phase(() => exporter.startEventReaders());
+}
+
+/**
+ * Starts span export when some config has spans: reads the OTEL_* settings, loads the
+ * OpenTelemetry SDK (only now), and starts a reader per ring buffer. Disposal stops the readers
+ * first and then flushes the queued spans to the exporter.
+ */
+export async function startTracing(stack: AsyncDisposableStack, exporter: Exporter): Promise<void> {
+  if (!exporter.hasSpans) return;
+  const settings = phase(
+    () => readOtelSettings((name) => Deno.env.get(name)),
+    (e) => `Cannot configure span export: ${e.message}`,
+  );
+  let sink: SpanSink;
+  try {
+    const { createSpanSink } = await import("../tracing/otel.ts");
+    sink = await createSpanSink(settings, log);
+  } catch (e) {
+    throw new StartupError(`Cannot start span export: ${(e as Error).message}`, { cause: e });
+  }
+  stack.defer(() => flushSpans(sink));
+  const readers = phase(() => exporter.startSpanReaders(sink));
+  stack.defer(async () => {
+    for (const r of readers) await r.close();
+  });
+  const how = settings.exporter === "otlp" ? `otlp ${settings.protocol}` : settings.exporter;
+  log(`Reading ${readers.length} span ring buffers, exporting spans via ${how}`);
+}
+
+// An unreachable collector makes the OTLP exporter retry for up to its timeout; a stopping
+// exporter waits this long for the last spans, then exits without them.
+const SPAN_FLUSH_LIMIT_MS = 5000;
+
+async function flushSpans(sink: SpanSink): Promise<void> {
+  const t0 = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<string>((r) => {
+    timer = setTimeout(() => r(`gave up after ${SPAN_FLUSH_LIMIT_MS}ms`), SPAN_FLUSH_LIMIT_MS);
+  });
+  const done = sink.shutdown().then(
+    () => "flushed",
+    (e) => `cannot flush: ${(e as Error).message}`,
+  );
+  const outcome = await Promise.race([done, limit]);
+  clearTimeout(timer);
+  log(`Spans ${outcome} (${Math.round(performance.now() - t0)}ms)`);
 }
 
 /** Privileged setup (attach, perf buffers, fanotify) is over: keeps only what scrapes need. */

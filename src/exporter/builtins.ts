@@ -5,6 +5,7 @@ import type { MetricFamily, ScalarFamily } from "../encode/model.ts";
 import { BUILD_INFO } from "../version.ts";
 import type { LoadedConfig } from "./loader.ts";
 import type { DroppedSeries } from "./series_cap.ts";
+import type { RingbufStats } from "../tracing/span_reader.ts";
 
 const P = "ebpf_exporter_";
 
@@ -21,6 +22,8 @@ export interface BuiltinSource {
   readonly httpRequests?: ReadonlyMap<number, number>;
   /** The `process_*` families (absent: none). */
   processFamilies?(): ScalarFamily[];
+  /** Records read and dropped per span ring buffer (absent: none). */
+  readonly ringbufStats?: ReadonlyArray<RingbufStats>;
 }
 
 function gauge(name: string, help: string, labelNames: string[]): ScalarFamily {
@@ -107,6 +110,7 @@ export function builtinFamilies(src: BuiltinSource, families: MetricFamily[]): M
   });
   families.push(enabled, errors, info, attached, build, ...guardFamilies(src));
   families.push(...(src.processFamilies?.() ?? []), requestsFamily(src));
+  families.push(...ringbufFamilies(src.ringbufStats ?? []));
   if (stats) families.push(runTime, runCount);
   return families;
 }
@@ -146,4 +150,24 @@ function requestsFamily(src: BuiltinSource): ScalarFamily {
     family.samples.push({ labels: [String(code)], value: n });
   }
   return family;
+}
+
+// Present only when some config has spans.
+function ringbufFamilies(stats: ReadonlyArray<RingbufStats>): ScalarFamily[] {
+  if (stats.length === 0) return [];
+  const records = counter(
+    "ringbuf_records_total",
+    "Records read from span ring buffers",
+    ["config", "ringbuf"],
+  );
+  const dropped = counter(
+    "ringbuf_dropped_records_total",
+    "Ring buffer records that became no span: too short, undecodable or with unusable ids",
+    ["config", "ringbuf"],
+  );
+  for (const s of stats) {
+    records.samples.push({ labels: [s.config, s.ringbuf], value: s.records });
+    dropped.samples.push({ labels: [s.config, s.ringbuf], value: s.dropped });
+  }
+  return [records, dropped];
 }

@@ -35,6 +35,13 @@ import {
   ScrapeTally,
 } from "./status.ts";
 import { PerfEventCounter } from "./perf_counters.ts";
+import type { SpanSink } from "../tracing/otel.ts";
+import {
+  configSpanDecoders,
+  type RingbufStats,
+  type SpanDecoder,
+  SpanReader,
+} from "../tracing/span_reader.ts";
 import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
 import type { MapSource } from "./map_source.ts";
@@ -134,6 +141,7 @@ export class Exporter {
   #readers: MetricReader[] = [];
   #perf: PerfEventCounter[] = [];
   #pollTimer: ReturnType<typeof setInterval> | null = null;
+  #spanDecoders = new Map<string, SpanDecoder>();
   #cgroupMaps: CgroupIdMap[] = [];
   #opts: ExporterOptions;
   #active = false;
@@ -168,6 +176,11 @@ export class Exporter {
       for (const [metric, keys] of decoders) {
         this.#keys.set(`${c.name}\0${metric}`, keys);
       }
+      const spans = configSpanDecoders(c, opts.host, (config, span, e) => {
+        this.#countError(config);
+        log(`Error decoding span record of "${span.ringbuf}" in config "${config}": ${e.message}`);
+      });
+      for (const d of spans) this.#spanDecoders.set(`${c.name}\0${d.stats.ringbuf}`, d);
     }
   }
 
@@ -298,6 +311,39 @@ export class Exporter {
       this.#process = src === null ? null : new ProcessMetrics(src);
     }
     return this.#process?.families() ?? [];
+  }
+
+  /** Whether any config has spans (and tracing must start). */
+  get hasSpans(): boolean {
+    return this.#spanDecoders.size > 0;
+  }
+
+  /** Records read and dropped per span ring buffer. */
+  get ringbufStats(): RingbufStats[] {
+    return [...this.#spanDecoders.values()].map((d) => d.stats);
+  }
+
+  /**
+   * Opens and starts a reader for every span of every loaded config, feeding `sink`. The caller
+   * closes the readers (before `close()`). Not called by --config.check-attach.
+   */
+  startSpanReaders(sink: SpanSink): SpanReader[] {
+    const readers: SpanReader[] = [];
+    try {
+      for (const loaded of this.loaded) {
+        const name = loaded.config.name;
+        for (const span of loaded.config.spans) {
+          const map = loaded.ringbufs.get(span.ringbuf)!;
+          const decoder = this.#spanDecoders.get(`${name}\0${span.ringbuf}`)!;
+          readers.push(new SpanReader(map, span, decoder, sink));
+        }
+      }
+    } catch (e) {
+      for (const r of readers) void r.close();
+      throw e;
+    }
+    for (const r of readers) r.start();
+    return readers;
   }
 
   #countError(config: string, n = 1): void {

@@ -28,6 +28,8 @@ export interface LoadedConfig {
   maps: Map<string, BpfMap>;
   /** Perf event array of each `perf_event_array` counter, by metric name. */
   perfMaps: Map<string, BpfMap>;
+  /** Ring buffer of each span, by ring buffer name. */
+  ringbufs: Map<string, BpfMap>;
 }
 
 /** Options that apply to every config. */
@@ -86,6 +88,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
     }
     const maps = mapsByName(object, names.metrics);
     const perfMaps = mapsByName(object, names.perf);
+    const ringbufs = mapsByName(object, names.ringbufs);
     for (const program of object.programs()) {
       if (!program.autoload) continue;
       try {
@@ -94,7 +97,7 @@ export function loadConfig(config: Config, opts: LoadOptions): LoadedConfig {
         programs.push({ program, links: [], error: e instanceof Error ? e : new Error(String(e)) });
       }
     }
-    return { config, object, programs, maps, perfMaps };
+    return { config, object, programs, maps, perfMaps, ringbufs };
   } catch (e) {
     for (const p of programs) for (const l of p.links) l.destroy();
     object.close();

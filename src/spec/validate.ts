@@ -1,12 +1,12 @@
 /**
  * Checks a config against the object it names, kernel-free: every counter and histogram has a
  * map of a type the exporter can walk, with 8-byte values and a key the labels describe, and
- * every perf_event_array counter a BPF_MAP_TYPE_PERF_EVENT_ARRAY. Runs on an ObjectSpec, so it
- * needs no privilege. (A RINGBUF belongs to tracing spans; they are not validated here yet.)
+ * every perf_event_array counter a BPF_MAP_TYPE_PERF_EVENT_ARRAY, and every span a
+ * BPF_MAP_TYPE_RINGBUF. Runs on an ObjectSpec, so it needs no privilege.
  */
 
 import { MapType } from "../../ffi/libbpf.ts";
-import type { Config, CounterConfig, LabelConfig, SourcePos } from "../config/types.ts";
+import type { Config, CounterConfig, LabelConfig, SourcePos, SpanConfig } from "../config/types.ts";
 import { expectedKeySize } from "./key_layout.ts";
 import { findMap, type MapSpec, type ObjectSpec } from "./object_spec.ts";
 import { mapTypeName } from "./map_types.ts";
@@ -43,6 +43,8 @@ export interface ValidatedMaps {
   metrics: string[];
   /** Perf event array of each `perf_event_array` counter. */
   perf: string[];
+  /** Ring buffer of each span. */
+  ringbufs: string[];
 }
 
 interface Metric {
@@ -64,7 +66,12 @@ export function validateConfig(config: Config, spec: ObjectSpec): ValidatedMaps 
   for (const m of metrics) checkMetricMap(config, spec, m);
   const perf = config.counters.filter((c) => c.perf_event_array);
   for (const c of perf) checkPerfMap(config, spec, c);
-  return { metrics: metrics.map((m) => m.name), perf: perf.map((c) => c.name) };
+  for (const s of config.spans) checkRingbuf(config, spec, s);
+  return {
+    metrics: metrics.map((m) => m.name),
+    perf: perf.map((c) => c.name),
+    ringbufs: config.spans.map((s) => s.ringbuf),
+  };
 }
 
 function checkMetricMap(config: Config, spec: ObjectSpec, m: Metric): void {
@@ -125,5 +132,18 @@ function checkPerfMap(config: Config, spec: ObjectSpec, c: CounterConfig): void 
       (map === null
         ? `but "${config.objectPath}" has no map named "${c.name}"`
         : `but map "${c.name}" is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY`),
+  );
+}
+
+function checkRingbuf(config: Config, spec: ObjectSpec, s: SpanConfig): void {
+  const map = findMap(spec, s.ringbuf);
+  if (map !== null && map.type === MapType.RINGBUF) return;
+  throw new SpecError(
+    config.name,
+    s.pos,
+    `span "${s.name}" reads ring buffer "${s.ringbuf}" ` +
+      (map === null
+        ? `but "${config.objectPath}" has no map named "${s.ringbuf}"`
+        : `but map "${s.ringbuf}" is a ${mapTypeName(map.type)}, not a BPF_MAP_TYPE_RINGBUF`),
   );
 }

@@ -163,10 +163,10 @@ Deno.test("the histogram worked table is what the exporter folds", () => {
   for (const line of lines) {
     const [type, les, count, sum] = line.split("|").slice(1, -1).map((c) => c.trim());
     const [h] = foldHistogram(rows, histogramConf(type!));
-    assert.ok(h, type);
+    assert.ok(h, String(type));
     const want = [...h.buckets.map((b) => `\`${formatFloat(b.le)}\` → ${b.count}`)];
     want.push(`\`+Inf\` → ${h.count}`);
-    assert.equal(les, want.join(", "), type);
+    assert.equal(les, want.join(", "), String(type));
     assert.equal(Number(count), h.count, `${type} count`);
     assert.equal(Number(sum), h.sum, `${type} sum`);
   }

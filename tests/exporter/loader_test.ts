@@ -52,7 +52,7 @@ Deno.test("an object that cannot be opened is a LoadError over the errno-carryin
 Deno.test("a fitting config opens without loading and names the maps it reads", () => {
   const { object, spec, maps } = openValidated(fixtureConfig("ok", "key_u64", 8), {});
   try {
-    assert.deepEqual(maps, { metrics: ["key_u64"], perf: [] });
+    assert.deepEqual(maps, { metrics: ["key_u64"], perf: [], ringbufs: [] });
     assert.deepEqual(spec.programs.map((p) => p.name), ["badmaps_fixture_prog"]);
     assert.equal(object.map("key_u64")!.fd < 0, true); // not created in the kernel
   } finally {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { launcherFlags } from "../../src/permissions.ts";
+import { TRACING_ENV } from "../../src/tracing/otel_env.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -27,6 +28,7 @@ function sourceFiles(dir: URL): URL[] {
 Deno.test("every environment variable the app reads is on the launcher's --allow-env list", () => {
   const allowed = allowedEnv();
   const read = new Set<string>(["LOG_TOKENS", "LOG_STREAM"]); // read by npm:yaml
+  for (const v of TRACING_ENV) read.add(v); // read by span export and the OTLP exporters
   const files = [new URL("main.ts", ROOT), ...sourceFiles(new URL("src/", ROOT))];
   files.push(...sourceFiles(new URL("ffi/", ROOT)));
   for (const f of files) {

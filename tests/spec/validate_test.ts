@@ -52,7 +52,11 @@ function misfit(yaml: string): SpecError {
 Deno.test("a fitting config names the maps it reads", () => {
   const yaml = counter("key_u64", [["x", 8]]) +
     "    - name: events\n      help: h\n      perf_event_array: true\n";
-  assert.deepEqual(validateConfig(config(yaml), SPEC), { metrics: ["key_u64"], perf: ["events"] });
+  assert.deepEqual(validateConfig(config(yaml), SPEC), {
+    metrics: ["key_u64"],
+    perf: ["events"],
+    ringbufs: [],
+  });
 });
 
 Deno.test("an absent map names the metric and lists the object's maps, leaving out dot-named ones", () => {
@@ -115,6 +119,7 @@ Deno.test("a trailing cpu label on a per-CPU map is not part of its key", () => 
   assert.deepEqual(validateConfig(config(counter("per_cpu", [["v", 4], ["cpu", 2]])), SPEC), {
     metrics: ["per_cpu"],
     perf: [],
+    ringbufs: [],
   });
 });
 
@@ -148,4 +153,39 @@ Deno.test("counters read the six map types of counts; others are refused by type
         "BPF_MAP_TYPE_HASH, LRU_HASH, ARRAY, PERCPU_HASH, LRU_PERCPU_HASH or PERCPU_ARRAY",
     });
   }
+});
+
+function span(ringbuf: string): string {
+  return `tracing:\n  spans:\n    - name: s\n      ringbuf: ${ringbuf}\n      labels:\n` +
+    `        - name: pid\n          size: 4\n          decoders:\n            - name: uint\n`;
+}
+
+Deno.test("a span reading a RINGBUF map is valid and names its ring buffer", () => {
+  assert.deepEqual(validateConfig(config(span("ring")), SPEC), {
+    metrics: [],
+    perf: [],
+    ringbufs: ["ring"],
+  });
+});
+
+Deno.test("a span needs a ring buffer of that name", () => {
+  const e = misfit(span("nope"));
+  assert.equal(
+    e.message,
+    'span "s" reads ring buffer "nope" but "/c/t.bpf.o" has no map named "nope"',
+  );
+  assert.deepEqual([e.pos.line, e.pos.key], [3, "tracing.spans[0]"]);
+});
+
+Deno.test("a span refuses a map that is not a RINGBUF", () => {
+  assert.equal(
+    misfit(span("events")).message,
+    'span "s" reads ring buffer "events" but map "events" is a BPF_MAP_TYPE_PERF_EVENT_ARRAY, ' +
+      "not a BPF_MAP_TYPE_RINGBUF",
+  );
+  assert.equal(
+    misfit(span("key_u64")).message,
+    'span "s" reads ring buffer "key_u64" but map "key_u64" is a BPF_MAP_TYPE_HASH, ' +
+      "not a BPF_MAP_TYPE_RINGBUF",
+  );
 });

@@ -44,7 +44,7 @@ kernelTest("cpu-samples records the kernel stacks of a busy command", async () =
         const read = frames.indexOf("vfs_read");
         const entry = frames.indexOf(SYSCALL_ENTRY);
         if (read < 0 || entry < 0) continue;
-        assert.ok(read < entry, s.labels.stack);
+        assert.ok(read < entry, s.labels.stack ?? "");
         ordered++;
       }
       assert.ok(ordered > 0, `no stack holds both vfs_read and ${SYSCALL_ENTRY}:\n${text}`);
