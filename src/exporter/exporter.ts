@@ -32,7 +32,6 @@ import {
   programStatus,
   type Readiness,
   type ScrapeStatus,
-  ScrapeTally,
 } from "./status.ts";
 import { PerfEventCounter } from "./perf_counters.ts";
 import type { SpanSink } from "../tracing/otel.ts";
@@ -430,19 +429,16 @@ export class Exporter {
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
     const families: MetricFamily[] = [];
     const budget = new ConfigBudget(this.#opts.configTimeoutMs ?? 0, this.#opts.clock);
-    const tally = new ScrapeTally(this.configs.map((c) => c.name));
     const stats = new ScrapeStats(this.configs.map((c) => c.name));
     for (const r of this.#readers) {
       if (budget.enter(r.config, families.length)) continue;
       const start = performance.now();
       const read = { entries: null as number | null };
-      let failure: string | null = null;
       try {
         const f = await this.#collectOne(r, slicer, budget, read);
         if (f !== null) families.push(f);
       } catch (e) {
-        failure = `${r.kind} "${r.conf.name}": ${(e as Error).message}`;
-        stats.fail(r.config);
+        stats.fail(r.config, `${r.kind} "${r.conf.name}": ${(e as Error).message}`);
         if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
         else this.#failed(r, e as Error);
       } finally {
@@ -456,7 +452,6 @@ export class Exporter {
           cacheEntries: r.keys.size,
         });
       }
-      tally.add(r.config, performance.now() - start, failure);
       // Detached while this scrape waited: the maps are gone.
       if (!this.#active) return builtinFamilies(this, []);
     }
@@ -475,7 +470,7 @@ export class Exporter {
       }
       families.push(lost);
     }
-    tally.commit(this.#lastScrape, new Date());
+    stats.commit(this.#lastScrape, new Date());
     families.push(...stats.families());
     return builtinFamilies(this, families);
   }

@@ -1,16 +1,19 @@
 /**
  * What one scrape learnt about itself, per config and per map: how long each config took,
- * whether all its metrics were read, how full each map is and how many keys its decode cache
- * holds. Filled while the exporter collects, turned into families at the end of the scrape.
+ * whether all its metrics were read (and the last failure), how full each map is and how many
+ * keys its decode cache holds. Filled while the exporter collects; at the end of the scrape it
+ * becomes families (the self-metrics) and the status page's last-scrape figures.
  */
 
 import type { ScalarFamily } from "../encode/model.ts";
+import type { ScrapeStatus } from "./status.ts";
 
 const P = "ebpf_exporter_";
 
 interface ConfigScrape {
   seconds: number;
-  success: boolean;
+  errors: number;
+  lastError: string | null;
 }
 
 interface MapScrape {
@@ -29,7 +32,7 @@ export class ScrapeStats {
 
   /** Every config gets a series, even one without metric maps. */
   constructor(configs: Iterable<string>) {
-    for (const c of configs) this.#configs.set(c, { seconds: 0, success: true });
+    for (const c of configs) this.#configs.set(c, { seconds: 0, errors: 0, lastError: null });
   }
 
   /** Adds time spent on one of `config`'s metrics. */
@@ -38,10 +41,24 @@ export class ScrapeStats {
     if (c !== undefined) c.seconds += seconds;
   }
 
-  /** Marks `config` as not fully read in this scrape (a failed or timed-out metric). */
-  fail(config: string): void {
+  /** Marks `config` as not fully read in this scrape (a failed or timed-out metric), and why. */
+  fail(config: string, error: string): void {
     const c = this.#configs.get(config);
-    if (c !== undefined) c.success = false;
+    if (c === undefined) return;
+    c.errors++;
+    c.lastError = error;
+  }
+
+  /** Writes each config's figures for the status page into `into`, stamped `at`. */
+  commit(into: Map<string, ScrapeStatus>, at: Date): void {
+    for (const [name, c] of this.#configs) {
+      into.set(name, {
+        at: at.toISOString(),
+        durationMs: Math.round(c.seconds * 1e6) / 1000,
+        errors: c.errors,
+        lastError: c.lastError,
+      });
+    }
   }
 
   /** Records one metric map's fill and its decode cache's size after the scrape. */
@@ -70,7 +87,7 @@ export class ScrapeStats {
     );
     for (const [config, c] of this.#configs) {
       duration.samples.push({ labels: [config], value: c.seconds });
-      success.samples.push({ labels: [config], value: c.success ? 1 : 0 });
+      success.samples.push({ labels: [config], value: c.errors === 0 ? 1 : 0 });
     }
     const entries = gauge("map_entries", "Entries in a metric's map at this scrape", [
       "config",

@@ -104,37 +104,5 @@ export function attachSummary(loaded: LoadedConfig): string {
     `programs attached` + (parts.length > 0 ? `: ${parts.join(", ")}` : "");
 }
 
-/** Per-config time and failures of one scrape, committed when the scrape completes. */
-export class ScrapeTally {
-  readonly #configs = new Map<string, { ms: number; errors: number; lastError: string | null }>();
-
-  constructor(names: Iterable<string>) {
-    for (const n of names) this.#configs.set(n, { ms: 0, errors: 0, lastError: null });
-  }
-
-  /** Adds `ms` of work for `config`, and a failure when `error` is given. */
-  add(config: string, ms: number, error: string | null = null): void {
-    const t = this.#configs.get(config) ?? { ms: 0, errors: 0, lastError: null };
-    t.ms += ms;
-    if (error !== null) {
-      t.errors++;
-      t.lastError = error;
-    }
-    this.#configs.set(config, t);
-  }
-
-  /** Writes this scrape's figures into `into`, stamped `at`. */
-  commit(into: Map<string, ScrapeStatus>, at: Date): void {
-    for (const [name, t] of this.#configs) {
-      into.set(name, {
-        at: at.toISOString(),
-        durationMs: Math.round(t.ms * 1000) / 1000,
-        errors: t.errors,
-        lastError: t.lastError,
-      });
-    }
-  }
-}
-
 /** The status before any scrape. */
 export const NO_SCRAPE: ScrapeStatus = { at: null, durationMs: null, errors: 0, lastError: null };

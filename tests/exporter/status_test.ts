@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
-import { NO_SCRAPE, type ScrapeStatus, ScrapeTally } from "../../src/exporter/status.ts";
+import { NO_SCRAPE, type ScrapeStatus } from "../../src/exporter/status.ts";
+import { ScrapeStats } from "../../src/exporter/scrape_stats.ts";
 import { exampleExporter, readRecording, recordedExporter } from "../e2e/pipeline.ts";
 import { fakeHost } from "../e2e/host.ts";
 
-Deno.test("a scrape tally sums time per config and keeps the last failure", () => {
-  const tally = new ScrapeTally(["a", "b"]);
-  tally.add("a", 1.25);
-  tally.add("a", 0.5, 'counter "x": boom');
-  tally.add("a", 0.25, 'counter "y": bang');
+Deno.test("scrape stats sum time per config and keep the last failure for the status page", () => {
+  const stats = new ScrapeStats(["a", "b"]);
+  stats.addTime("a", 0.00125);
+  stats.addTime("a", 0.0005);
+  stats.fail("a", 'counter "x": boom');
+  stats.addTime("a", 0.00025);
+  stats.fail("a", 'counter "y": bang');
   const into = new Map<string, ScrapeStatus>();
-  tally.commit(into, new Date(Date.UTC(2026, 10, 29, 12, 0, 0)));
+  stats.commit(into, new Date(Date.UTC(2026, 10, 29, 12, 0, 0)));
   assert.deepEqual(into.get("a"), {
     at: "2026-11-29T12:00:00.000Z",
     durationMs: 2,
