@@ -318,6 +318,7 @@ export function spansReport(r: SpanResults): string {
       "loss %",
       "drain ms",
       "CPU ms",
+      "CPU %",
       "CPU ms/10k spans",
     ],
     r.steps.map((s) => [
@@ -331,6 +332,7 @@ export function spansReport(r: SpanResults): string {
       (s.loss / s.events) * 100,
       s.drainMs,
       s.cpuMs,
+      s.cpuPercent,
       s.cpuMsPer10kSpans,
     ]),
   );

@@ -21,7 +21,7 @@ export interface SpanPlan {
 /** The plan of `deno task bench spans` and of its `--short` form. */
 export function makeSpanPlan(short: boolean): SpanPlan {
   const seconds = 3;
-  const rates = [1000, 5000, 20000, 50000];
+  const rates = [1000, 5000, 10000, 20000, 50000];
   return short ? { mode: "short", steps: [{ rate: 1000, events: 300 }], scheduleDelayMs: 200 } : {
     mode: "full",
     steps: rates.map((rate) => ({ rate, events: rate * seconds })),
@@ -53,6 +53,8 @@ export interface SpanStep {
   /** Exporter utime+stime over the step, and per 10k received spans. */
   cpuMs: number;
   cpuMsPer10kSpans: number | null;
+  /** cpuMs as a share of one CPU over the driving and draining wall time (%). */
+  cpuPercent: number;
   /** Lines the OpenTelemetry SDK logged during the step (e.g. queue-full drops). */
   sdkLog: string[];
 }
@@ -156,6 +158,7 @@ async function runStep(
     drainMs,
     cpuMs,
     cpuMsPer10kSpans: tally.spans === 0 ? null : (cpuMs / tally.spans) * 10_000,
+    cpuPercent: (cpuMs / (driven.ms + drainMs)) * 100,
     sdkLog: ex.log.slice(logStart).split("\n").filter((l) => l.includes("OpenTelemetry")),
   };
 }
