@@ -17,6 +17,10 @@ export interface Artifacts {
   floor: string;
   loop: string;
   overheadObject: string;
+  /** Config directory holding usdt-span.yaml/.bpf.o (the example, built from examples/). */
+  spanConfigDir: string;
+  /** Directory holding the span driver as ebpf_exporter_span_demo (put it on the PATH). */
+  spanBinDir: string;
 }
 
 function mtime(path: string): number {
@@ -80,6 +84,8 @@ export async function buildArtifacts(): Promise<Artifacts> {
     floor: `${OUT}/floor`,
     loop: `${OUT}/loop`,
     overheadObject: `${OUT}/overhead.bpf.o`,
+    spanConfigDir: `${OUT}/spans/config`,
+    spanBinDir: `${OUT}/spans/bin`,
   };
   const headers = [`${ROOT}/bpf/maps.bpf.h`, `${ROOT}/bpf/bits.bpf.h`];
   if (stale(a.benchObject, [`${BENCH}/bench.bpf.c`])) {
@@ -112,10 +118,28 @@ export async function buildArtifacts(): Promise<Artifacts> {
       a.overheadObject,
     ]);
   }
+  await buildSpanArtifacts(a, headers);
   // The exporter finds NAME.bpf.o next to NAME.yaml: both configs use the one object.
   for (const name of ["bench", "bench_hist"]) {
     Deno.copyFileSync(`${BENCH}/${name}.yaml`, `${a.configDir}/${name}.yaml`);
     Deno.copyFileSync(a.benchObject, `${a.configDir}/${name}.bpf.o`);
   }
   return a;
+}
+
+// The span bench runs the shipped usdt-span example against a driver named like its test
+// program, so the probes the example names are the driver's.
+async function buildSpanArtifacts(a: Artifacts, headers: string[]): Promise<void> {
+  Deno.mkdirSync(a.spanConfigDir, { recursive: true });
+  Deno.mkdirSync(a.spanBinDir, { recursive: true });
+  const driver = `${a.spanBinDir}/ebpf_exporter_span_demo`;
+  if (stale(driver, [`${BENCH}/spans/driver.c`])) {
+    await run("gcc", ["-O2", "-Wall", "-o", driver, `${BENCH}/spans/driver.c`]);
+  }
+  const source = `${ROOT}/examples/usdt-span.bpf.c`;
+  const object = `${a.spanConfigDir}/usdt-span.bpf.o`;
+  if (stale(object, [source, ...headers])) {
+    await run("clang", [...bpfFlags(), "-c", source, "-o", object]);
+  }
+  Deno.copyFileSync(`${ROOT}/examples/usdt-span.yaml`, `${a.spanConfigDir}/usdt-span.yaml`);
 }

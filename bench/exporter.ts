@@ -25,11 +25,12 @@ export class ExporterProcess {
     this.#log = log;
   }
 
-  /** Starts `main.ts` with one config and waits until it listens (or fails). */
+  /** Starts `main.ts` with one config (and `env` added) and waits until it listens (or fails). */
   static async start(
     configDir: string,
     configName: string,
     denoFlags: string[] = [],
+    env: Record<string, string> = {},
   ): Promise<ExporterProcess> {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
@@ -45,6 +46,7 @@ export class ExporterProcess {
         "--web.listen-address=127.0.0.1:0",
         "--log.no-timestamps",
       ],
+      env,
       stdin: "null",
       stdout: "null",
       stderr: "piped",

@@ -1,6 +1,6 @@
 /**
- * `deno task bench [scrape|overhead] [--short] [--out FILE]`: the scrape benchmark (default) or
- * the probe overhead benchmark. Needs root. It re-runs itself in a private mount namespace with
+ * `deno task bench [scrape|overhead|profile|spans] [--short] [--out FILE]`: the scrape benchmark
+ * (default), the probe overhead benchmark, a profiled scrape run or span throughput. Needs root. It re-runs itself in a private mount namespace with
  * its own bpffs, so the map pins it makes vanish with it and the host's /sys/fs/bpf is untouched.
  */
 
@@ -12,18 +12,28 @@ import { buildArtifacts, ROOT } from "./build.ts";
 import { effectiveUid, kernelRelease } from "./proc.ts";
 import { makeOverheadPlan, type OverheadResults, runOverhead } from "./overhead.ts";
 import { runProfile } from "./profile_suite.ts";
-import { overheadReport, profileReport, scrapeReport, scrapeTargets } from "./report.ts";
+import {
+  overheadReport,
+  profileReport,
+  scrapeReport,
+  scrapeTargets,
+  spansReport,
+} from "./report.ts";
+import { makeSpanPlan, runSpans } from "./spans.ts";
 import { Cleanup, makePlan, runScrapeSuite } from "./scrape_suite.ts";
 
 const NAMESPACE_ENV = "EBPF_EXPORTER_BENCH_NAMESPACE";
 const PERMS = permissionFlags("bench");
 
-const USAGE = `usage: deno task bench [scrape|overhead|profile] [--short] [--keys N] [--out FILE]
+const USAGE =
+  `usage: deno task bench [scrape|overhead|profile|spans] [--short] [--keys N] [--out FILE]
 
   scrape     (default) scrape times against the C floor, read modes, encoder vs prom-client,
              memory over many scrapes, landing page during a big scrape
   overhead   cost of tracepoint, raw_tp, tp_btf and uprobe programs on a getpid loop
   profile    the exporter under --cpu-prof while scraping a --keys map (default 100000)
+  spans      USDT events at stepped rates through the usdt-span ring buffer into OTLP spans:
+             spans received, loss, exporter CPU per 10k spans
   --short    small sizes and few iterations (what CI runs)
   --out      where the JSON goes (default bench/results/<suite>[-short].json, latest.json for
              the full scrape run)`;
@@ -40,9 +50,9 @@ function parse(argv: string[]) {
     },
   });
   const suite = positionals[0] ?? "scrape";
-  if (positionals.length > 1 || !["scrape", "overhead", "profile"].includes(suite)) {
+  if (positionals.length > 1 || !["scrape", "overhead", "profile", "spans"].includes(suite)) {
     throw new Error(
-      `Cannot run bench "${positionals.join(" ")}": expected scrape, overhead or profile`,
+      `Cannot run bench "${positionals.join(" ")}": expected scrape, overhead, profile or spans`,
     );
   }
   const keys = Number(values.keys ?? (values.short ? 10000 : 100000));
@@ -121,6 +131,13 @@ async function runSuite(opts: ReturnType<typeof parse>): Promise<void> {
       const results = await runProfile(artifacts, opts.keys, opts.short ? 5 : 20, cleanup, say);
       console.log("\n" + profileReport(results));
       writeJson(opts.out, { meta: meta(opts.short ? "short" : "full"), ...results });
+      return;
+    }
+    if (opts.suite === "spans") {
+      const plan = makeSpanPlan(opts.short);
+      const results = await runSpans(artifacts, plan, cleanup, say);
+      console.log("\n" + spansReport(results));
+      writeJson(opts.out, { meta: meta(plan.mode), ...results });
       return;
     }
     if (opts.suite === "overhead") {

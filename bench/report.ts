@@ -3,6 +3,7 @@
 import type { OverheadResults } from "./overhead.ts";
 import type { ProfileResults } from "./profile_suite.ts";
 import type { ScrapeResults } from "./scrape_suite.ts";
+import type { SpanResults } from "./spans.ts";
 import { formatTable } from "./table.ts";
 
 /** One target of issue 5 and whether this run met it (null: not measured in this mode). */
@@ -299,4 +300,49 @@ export function profileReport(r: ProfileResults): string {
     ),
     `Profile: ${r.profile} (open in Chrome DevTools or summarise with bench/profile.ts)\n`,
   ].join("\n");
+}
+
+/** The console report of a span run. */
+export function spansReport(r: SpanResults): string {
+  const table = formatTable(
+    "Span throughput: usdt-span driven at each rate, exported over OTLP/HTTP protobuf " +
+      `(OTEL_BSP_SCHEDULE_DELAY=${r.plan.scheduleDelayMs}, other batch settings the SDK's)`,
+    [
+      "target/s",
+      "events",
+      "driven/s",
+      "read",
+      "received",
+      "lost kernel",
+      "lost exporter",
+      "loss %",
+      "drain ms",
+      "CPU ms",
+      "CPU %",
+      "CPU ms/10k spans",
+    ],
+    r.steps.map((s) => [
+      s.rate,
+      s.events,
+      s.drivenPerS,
+      s.recordsRead,
+      s.spansReceived,
+      s.lostInKernel,
+      s.lostInExporter,
+      (s.loss / s.events) * 100,
+      s.drainMs,
+      s.cpuMs,
+      s.cpuPercent,
+      s.cpuMsPer10kSpans,
+    ]),
+  );
+  const notes = r.steps.flatMap((s) =>
+    s.sdkLog.length === 0
+      ? []
+      : [`${s.rate}/s: ${s.sdkLog.length} SDK log lines, first: ${s.sdkLog[0]}`]
+  );
+  const sustained = r.sustainedSpansPerS === null
+    ? "every step lost spans"
+    : `${Math.round(r.sustainedSpansPerS).toLocaleString("en-US")} spans/s`;
+  return [table, ...notes, `Sustained with zero loss: ${sustained}\n`].join("\n");
 }

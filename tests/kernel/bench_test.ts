@@ -70,3 +70,29 @@ kernelTest("the probe overhead bench runs in short mode and every probe fires", 
     assert.ok((r.hits ?? 0) >= plan.iterations * plan.repeats, `${r.probe}: ${r.hits} hits`);
   }
 });
+
+kernelTest(
+  "the span bench runs in short mode and every driven event becomes one span",
+  async () => {
+    const json = await runBench(["spans"]);
+    const steps = json.steps as Array<{
+      events: number;
+      recordsRead: number;
+      recordsDropped: number;
+      spansReceived: number;
+      distinctEvents: number;
+      unexpected: number;
+    }>;
+    assert.equal((json.meta as { mode: string }).mode, "short");
+    assert.equal(steps.length, 1);
+    const s = steps[0]!;
+    assert.equal(s.events, 300);
+    // Every USDT pair became one ring-buffer record, one decoded span and one received span of the
+    // step's trace id, each event number exactly once; nothing else arrived.
+    assert.deepEqual(
+      [s.recordsRead, s.recordsDropped, s.spansReceived, s.distinctEvents, s.unexpected],
+      [300, 0, 300, 300, 0],
+    );
+    assert.equal(json.foreignSpans, 0);
+  },
+);
