@@ -1,7 +1,8 @@
 /**
  * Which protobuf encoder to ship: our hand-written one (src/encode/protobuf.ts) against
  * protobufjs encoding the same sorted families from Prometheus' metrics.proto, with the text
- * writer as the yardstick. Counters with two labels, and exp2 histograms of 16 buckets with
+ * writer as the yardstick and the OpenMetrics writer beside it (all one-shot writers: nothing
+ * reused from an earlier scrape). Counters with two labels, and exp2 histograms of 16 buckets with
  * power-of-two bounds (so they also carry native buckets). protobufjs is timed with the
  * building of its message objects, which a scrape would pay too, and without it; ours with and
  * without the gathering (merge, sort, checks) that both need.
@@ -18,6 +19,7 @@ import type {
 } from "../src/encode/model.ts";
 import { encodeProtobuf, encodeSortedProtobuf, nativeOf } from "../src/encode/protobuf.ts";
 import { encodeTextBytes, type SortedFamily, sortFamilies } from "../src/encode/text.ts";
+import { openMetricsWriter } from "../src/encode/openmetrics.ts";
 import { metricFamilyType } from "../tests/encode/proto_decode.ts";
 import { summarize } from "./stats.ts";
 
@@ -129,6 +131,7 @@ if (import.meta.main) {
     const same = encodeProtobuf(families).join() === viaProtobufjs(families).join();
     const rows = {
       "text 0.0.4": time(runs, () => encodeTextBytes(families)),
+      "openmetrics 1.0.0": time(runs, () => openMetricsWriter({ keeps: false }).bytes(families)),
       "protobuf, ours": time(runs, () => encodeProtobuf(families)),
       "protobuf, ours (encode only)": time(runs, () => encodeSortedProtobuf(sorted)),
       "protobuf, protobufjs (objects + encode)": time(runs, () => viaProtobufjs(families)),

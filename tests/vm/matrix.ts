@@ -20,11 +20,19 @@ import { type Column, renderMatrix, renderSupport, type Report } from "./report.
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const OUT = `${ROOT}/build/matrix`;
 const HOST = `${ROOT}/build/test-results`;
-/** Kernel test files not run in guests: packaging and benchmarks, which no kernel changes. */
+/**
+ * Kernel test files not run in guests: packaging, benchmarks, and the HTTP and page layers (the
+ * status page in a browser, socket activation, the kubelet's file layout), which no kernel
+ * changes and which only slow an emulated guest down.
+ */
 const HOST_ONLY = new Set([
   "bench_test.ts",
   "binary_test.ts",
   "binary_privileges_test.ts",
+  "binary_terminal_test.ts",
+  "configmap_layout_test.ts",
+  "socket_activation_test.ts",
+  "status_page_test.ts",
 ]);
 const PERMS = permissionFlags("test").join(" ");
 
