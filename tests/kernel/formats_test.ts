@@ -18,9 +18,14 @@ import {
 import { readProcFile } from "./binary.ts";
 import { causeTimers, kernelTest, loadableExamples, ROOT, withExporter } from "./harness.ts";
 
+/** What Prometheus 2.42 sends without and with --enable-feature=native-histograms. */
+const PROM2 = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;" +
+  "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 const PROM2_NATIVE = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;" +
   "encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/" +
   "openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+const PROTOBUF_TYPE =
+  "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 const TEXT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 const OM_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
@@ -93,7 +98,12 @@ kernelTest("every example is served as text, OpenMetrics and gzip as negotiated"
     const check = await promtoolCheckMetrics(t1.text);
     assert.equal(check.code, 0, `promtool check metrics:\n${check.out}`);
 
-    const om = await get(ex.port, path, { "Accept": PROM2_NATIVE, "Accept-Encoding": "gzip" });
+    const pb = await get(ex.port, path, { "Accept": PROM2_NATIVE });
+    assert.equal(pb.status, 200);
+    assert.equal(pb.headers.get("content-type"), PROTOBUF_TYPE);
+    assert.equal(pb.headers.get("vary"), "Accept-Encoding, Accept");
+
+    const om = await get(ex.port, path, { "Accept": PROM2, "Accept-Encoding": "gzip" });
     assert.equal(om.headers.get("content-type"), OM_TYPE);
     assert.equal(om.headers.get("content-encoding"), "gzip");
     assert.equal(om.headers.get("vary"), "Accept-Encoding, Accept");
