@@ -48,6 +48,7 @@ import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
 import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
 import { type DroppedSeries, SeriesCap } from "./series_cap.ts";
 import { ScrapeStats } from "./scrape_stats.ts";
+import { LogThrottle } from "../log_throttle.ts";
 import { ProcessMetrics, type ProcessSource } from "./process_metrics.ts";
 import { procSource } from "./process_source.ts";
 
@@ -141,6 +142,9 @@ export class Exporter {
   #perf: PerfEventCounter[] = [];
   #pollTimer: ReturnType<typeof setInterval> | null = null;
   #spanDecoders = new Map<string, SpanDecoder>();
+  // Span records come from processes we do not control: at most one error line per ring buffer
+  // every 10 s (every record still counts in decoder_errors_total and the dropped counter).
+  readonly #spanErrorLog = new LogThrottle(10_000);
   #cgroupMaps: CgroupIdMap[] = [];
   #opts: ExporterOptions;
   #active = false;
@@ -177,7 +181,11 @@ export class Exporter {
       }
       const spans = configSpanDecoders(c, opts.host, (config, span, e) => {
         this.#countError(config);
-        log(`Error decoding span record of "${span.ringbuf}" in config "${config}": ${e.message}`);
+        const line = this.#spanErrorLog.pass(
+          `${config}\0${span.ringbuf}`,
+          `Error decoding span record of "${span.ringbuf}" in config "${config}": ${e.message}`,
+        );
+        if (line !== null) warn(line);
       });
       for (const d of spans) this.#spanDecoders.set(`${c.name}\0${d.stats.ringbuf}`, d);
     }
