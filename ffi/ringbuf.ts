@@ -19,6 +19,8 @@ const EFD_CLOEXEC = 0o2000000;
 const EFD_NONBLOCK = 0o4000;
 // struct pollfd { int fd; short events; short revents; }
 const POLLFD_SIZE = 8;
+// Consecutive failed polls after which a ring buffer is given up.
+const MAX_POLL_FAILURES = 1000;
 
 /** Reads records a BPF program wrote with bpf_ringbuf_output / bpf_ringbuf_submit. */
 export class RingBuffer {
@@ -81,7 +83,12 @@ export class RingBuffer {
   async wait(): Promise<boolean> {
     if (this.#ptr === null) return false;
     if (this.#waiting !== null) throw new Error(`Ring buffer "${this.name}" is already waited on`);
-    for (;;) {
+    for (let failures = 0;; failures++) {
+      // poll(2) fails for good only on a bad fd or argument (EINTR is the one to retry, and the
+      // pool thread's errno cannot be read here): give up instead of spinning.
+      if (failures === MAX_POLL_FAILURES) {
+        throw new Error(`Cannot wait on ring buffer "${this.name}": poll failed ${failures} times`);
+      }
       this.#pollFds[6] =
         this.#pollFds[7] =
         this.#pollFds[14] =
@@ -97,7 +104,7 @@ export class RingBuffer {
       // The wake fd is never drained: once woken, every later wait returns at once.
       if (this.#pollFds[14] !== 0 || this.#pollFds[15] !== 0) return false;
       if (n > 0) return true;
-      // n < 0 is EINTR (a signal reached the pool thread): wait again.
+      // n < 0 is mostly EINTR (a signal reached the pool thread): wait again.
     }
   }
 
