@@ -1,7 +1,9 @@
 /**
  * HTTP basic authentication against bcrypt hashes. bcrypt costs tens of milliseconds per check
  * by design, so a result is cached per user, hash and SHA-256 of the password: a scraper sending
- * the same credentials every 15 s pays for bcrypt once, not per scrape.
+ * the same credentials every 15 s pays for bcrypt once, not per scrape. Checks run bcryptjs's
+ * asynchronous compare, which works in slices: a flood of wrong passwords costs CPU but never
+ * holds the event loop for a whole bcrypt run, so scrapes and health checks keep being served.
  */
 
 import bcrypt from "bcryptjs";
@@ -17,10 +19,13 @@ const DUMMY_HASH = "$2a$10$" + "A".repeat(53);
 export class BasicAuth {
   readonly #users: Map<string, string>;
   readonly #verified = new Map<string, Uint8Array>();
-  readonly #compare: (password: string, hash: string) => boolean;
+  readonly #compare: (password: string, hash: string) => Promise<boolean>;
 
   /** `compare` is bcrypt's check; tests pass a counting wrapper. */
-  constructor(users: Map<string, string>, compare = bcrypt.compareSync) {
+  constructor(
+    users: Map<string, string>,
+    compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
+  ) {
     this.#users = users;
     this.#compare = compare;
   }
@@ -31,7 +36,7 @@ export class BasicAuth {
   }
 
   /** Whether the header carries the name and password of a configured user. */
-  check(header: string | null): boolean {
+  async check(header: string | null): Promise<boolean> {
     const creds = parseBasic(header);
     if (creds === null) return false;
     const hash = this.#users.get(creds.user);
@@ -41,7 +46,7 @@ export class BasicAuth {
     const seen = this.#verified.get(key);
     // The map is keyed by a digest prefix; the full digest is compared in constant time.
     if (seen !== undefined && timingSafeEqual(seen, digest)) return true;
-    const ok = this.#compare(creds.password, hash ?? DUMMY_HASH) && hash !== undefined;
+    const ok = await this.#compare(creds.password, hash ?? DUMMY_HASH) && hash !== undefined;
     if (ok) this.#remember(key, digest);
     return ok;
   }

@@ -157,7 +157,7 @@ async function serveOne(
   for (const [name, value] of web?.headers ?? []) res.setHeader(name, value);
   const url = new URL(req.url ?? "/", "http://localhost");
   const open = web?.healthyWithoutAuth === true && url.pathname === "/-/healthy";
-  if (auth.enabled && !open && !auth.check(req.headers.authorization ?? null)) {
+  if (auth.enabled && !open && !await auth.check(req.headers.authorization ?? null)) {
     res.writeHead(401, UNAUTHORIZED_HEADERS).end("Unauthorized\n");
     return;
   }
