@@ -5,6 +5,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 struct rq_id {
 	__u32 dev;
@@ -60,24 +61,62 @@ int trace_rq_issue(struct trace_event_raw_block_rq *ctx)
 	return 0;
 }
 
-SEC("tracepoint/block/block_rq_complete")
-int trace_rq_complete(struct trace_event_raw_block_rq_completion *ctx)
-{
-	struct rq_id id = { .dev = ctx->dev, .sector = ctx->sector };
-	struct rq_issue *issue = bpf_map_lookup_elem(&bio_issues, &id);
-	struct bio_span *span;
+/*
+ * Before 5.11 block_rq_complete was an event of its own, so its record type has that name; the
+ * ___pre511 suffix is a CO-RE flavour: libbpf matches it against the kernel's type of the name
+ * before the suffix, and only the branch whose type exists is ever run.
+ */
+struct trace_event_raw_block_rq_complete___pre511 {
+	dev_t dev;
+	sector_t sector;
+	char rwbs[8];
+} __attribute__((preserve_access_index));
 
+/*
+ * The completed request's device, first sector and rwbs text, on old and new kernels. Read with
+ * bpf_core_read: clang merges the two branches into one access through a computed offset, and
+ * the verifier refuses a load through a ctx pointer that was moved.
+ */
+static __always_inline void completion(void *ctx, struct rq_id *id, char rwbs[8])
+{
+	dev_t dev = 0;
+
+	if (bpf_core_type_exists(struct trace_event_raw_block_rq_completion)) {
+		struct trace_event_raw_block_rq_completion *c = ctx;
+
+		bpf_core_read(&dev, sizeof(dev), &c->dev);
+		bpf_core_read(&id->sector, sizeof(id->sector), &c->sector);
+		bpf_core_read(rwbs, 8, &c->rwbs);
+	} else {
+		struct trace_event_raw_block_rq_complete___pre511 *c = ctx;
+
+		bpf_core_read(&dev, sizeof(dev), &c->dev);
+		bpf_core_read(&id->sector, sizeof(id->sector), &c->sector);
+		bpf_core_read(rwbs, 8, &c->rwbs);
+	}
+	id->dev = dev;
+}
+
+SEC("tracepoint/block/block_rq_complete")
+int trace_rq_complete(void *ctx)
+{
+	struct rq_id id = {};
+	struct rq_issue *issue;
+	struct bio_span *span;
+	char rwbs[8];
+
+	completion(ctx, &id, rwbs);
+	issue = bpf_map_lookup_elem(&bio_issues, &id);
 	if (!issue)
 		return 0;
 	span = bpf_ringbuf_reserve(&bio_spans, sizeof(*span), 0);
 	if (span) {
 		span->start_ns = issue->start_ns;
 		span->duration_ns = bpf_ktime_get_ns() - issue->start_ns;
-		span->sector = ctx->sector;
-		span->dev = encode_dev(ctx->dev);
+		span->sector = id.sector;
+		span->dev = encode_dev(id.dev);
 		span->bytes = issue->bytes;
-		/* rwbs sits at an odd offset of the record: copied, not loaded as a u64. */
-		bpf_probe_read_kernel(span->rwbs, sizeof(span->rwbs), ctx->rwbs);
+		__builtin_memcpy(span->rwbs, rwbs, sizeof(span->rwbs));
 		__builtin_memcpy(span->comm, issue->comm, sizeof(span->comm));
 		bpf_ringbuf_submit(span, 0);
 	}

@@ -147,12 +147,19 @@ kernelTest("Prometheus' native median and count agree with the classic buckets",
       startPrometheus(`${dir}/classic`, classicPort, [target], false),
     ];
     const SLEEPS = 500;
-    const sleeper = new Deno.Command("python3", {
-      args: ["-c", SLEEPER, String(SLEEPS)],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    let sleeper: Deno.ChildProcess | null = null;
     try {
+      // Both must have scraped before the sleeps start, or (on a slow emulated guest) their
+      // first sample could already hold every sleep, leaving rate() nothing to see.
+      await waitUntil("both Prometheus servers to scrape the exporter", async () => {
+        const up = (port: number) => query(port, `up{instance="${target}"}`);
+        return await up(nativePort) === 1 && await up(classicPort) === 1;
+      }, { timeoutMs: 90000, intervalMs: 500 });
+      sleeper = new Deno.Command("python3", {
+        args: ["-c", SLEEPER, String(SLEEPS)],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
       await sleeper.status;
       // Once both have scraped after the last sleep, their counts are equal.
       let nativeCount = NaN;
@@ -190,12 +197,14 @@ kernelTest("Prometheus' native median and count agree with the classic buckets",
       assert.ok(asked.startsWith("application/vnd.google.protobuf;"), asked);
       assert.equal(negotiate(asked, new Set(["text", "openmetrics", "protobuf"])), "protobuf");
     } finally {
-      try {
-        sleeper.kill("SIGKILL");
-      } catch {
-        // It already finished.
+      if (sleeper !== null) {
+        try {
+          sleeper.kill("SIGKILL");
+        } catch {
+          // It already finished.
+        }
+        await sleeper.status;
       }
-      await sleeper.status;
       for (const p of procs) {
         p.kill("SIGTERM");
         await p.status;
