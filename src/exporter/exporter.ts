@@ -479,6 +479,7 @@ export class Exporter {
       families.push(lost);
     }
     stats.commit(this.#lastScrape, new Date());
+    stats.commitMaps(this.#mapEntries);
     families.push(...stats.families());
     return builtinFamilies(this, families);
   }
@@ -506,7 +507,6 @@ export class Exporter {
     read: { entries: number | null },
   ): Promise<MetricFamily | null> {
     const entries = r.map.readAll();
-    this.#mapEntries.set(`${r.config}\0${r.map.name}`, entries.count);
     read.entries = entries.count;
     budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);

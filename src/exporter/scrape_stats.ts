@@ -49,6 +49,14 @@ export class ScrapeStats {
     c.lastError = error;
   }
 
+  /** Writes the entries each map held at this scrape into `into` (by config and map name); a
+   * map whose read failed keeps its last figure. */
+  commitMaps(into: Map<string, number>): void {
+    for (const m of this.#maps) {
+      if (m.entries !== null) into.set(`${m.config}\0${m.map}`, m.entries);
+    }
+  }
+
   /** Writes each config's figures for the status page into `into`, stamped `at`. */
   commit(into: Map<string, ScrapeStatus>, at: Date): void {
     for (const [name, c] of this.#configs) {

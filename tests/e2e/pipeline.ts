@@ -63,14 +63,16 @@ export function recordedExporter(name: string, recording: Recording): Exporter {
  * per-config scrape durations measure this process. (The per-program families are empty
  * without loaded programs, so they vanish from the exposition on their own.)
  */
-const HOST_DEPENDENT =
-  /^# (?:HELP|TYPE|UNIT) (?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds) .*\n|^(?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds)[{ ].*\n/gm;
+const HOST_DEPENDENT_NAME =
+  "(?:ebpf_exporter_build_info|process_\\w+|ebpf_exporter_scrape_duration_seconds)";
+const HOST_DEPENDENT = new RegExp(
+  `^# (?:HELP|TYPE|UNIT) ${HOST_DEPENDENT_NAME} .*\\n|^${HOST_DEPENDENT_NAME}[{ ].*\\n`,
+  "gm",
+);
 
 /** Whether a family (by name) depends on the build and this process rather than on the maps. */
 export function isHostDependent(name: string): boolean {
-  return /^(?:ebpf_exporter_build_info|process_\w+|ebpf_exporter_scrape_duration_seconds)$/.test(
-    name,
-  );
+  return new RegExp(`^${HOST_DEPENDENT_NAME}$`).test(name);
 }
 
 /** `exposition` without the families that depend on the build and this process. */
