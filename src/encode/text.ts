@@ -3,6 +3,7 @@
  * and expfmt produce for the same families (spec 3.13).
  */
 
+import type { SlabPool } from "./slab_pool.ts";
 import { ByteWriter, utf8Bytes } from "./bytes.ts";
 import { formatFloat } from "./float.ts";
 import type { Epoch, HistogramSample, MetricFamily, ScalarSample } from "./model.ts";
@@ -367,8 +368,25 @@ function* writeChunks(
   prepared: Prepared[],
   target: number,
   dialect: TextDialect,
+  pool: SlabPool | null = null,
 ): Generator<Uint8Array<ArrayBuffer>> {
-  const w = new ByteWriter();
+  // Slabs grow up to the pool's size, from which on they come from the pool.
+  const maxSlab = pool?.slabBytes ?? 1024 * 1024;
+  const w = new ByteWriter(Math.min(64 * 1024, maxSlab), maxSlab, pool);
+  // Runs when the last chunk was taken or the reader gave up: the writer's slab goes back.
+  try {
+    yield* writeFamilies(w, prepared, target, dialect);
+  } finally {
+    w.finish();
+  }
+}
+
+function* writeFamilies(
+  w: ByteWriter,
+  prepared: Prepared[],
+  target: number,
+  dialect: TextDialect,
+): Generator<Uint8Array<ArrayBuffer>> {
   for (const { family, samples, order, values, prefixes } of prepared) {
     const name = utf8Bytes(dialect.sampleName(family));
     const names = family.labelNames;
@@ -455,12 +473,15 @@ function latin1Bytes(s: string): Uint8Array {
  */
 export class TextWriter {
   readonly #state: WriterState;
+  readonly #pool: SlabPool | null;
 
   /**
    * A writer that keeps its reuse state between calls (`keeps`, the default), or a one-shot
-   * writer that neither trusts nor stamps memos, so it never disturbs the memos' owner.
+   * writer that neither trusts nor stamps memos, so it never disturbs the memos' owner. With a
+   * `pool`, `chunks` writes into the pool's slabs (see SlabPool for when they are reused).
    */
-  constructor(opts: { keeps?: boolean; dialect?: TextDialect } = {}) {
+  constructor(opts: { keeps?: boolean; dialect?: TextDialect; pool?: SlabPool } = {}) {
+    this.#pool = opts.pool ?? null;
     this.#state = {
       families: new Map(),
       epochs: 0,
@@ -485,7 +506,8 @@ export class TextWriter {
     targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
   ): Generator<Uint8Array<ArrayBuffer>> {
     const state = this.#state;
-    return writeChunks(prepare(families, state), Math.max(1, targetChunkBytes), state.dialect);
+    const target = Math.max(1, targetChunkBytes);
+    return writeChunks(prepare(families, state), target, state.dialect, this.#pool);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
