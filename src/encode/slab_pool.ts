@@ -53,10 +53,8 @@ export class SlabPool implements ChunkHolds {
     if (buf === undefined) {
       buf = new ArrayBuffer(this.slabBytes);
       this.stats.made++;
-      console.error(`POOL made=${this.stats.made}`);
     } else {
       this.stats.reused++;
-      console.error(`POOL reuse made=${this.stats.made} reused=${this.stats.reused}`);
     }
     this.#holds.set(buf, 1);
     return new Uint8Array(buf);
