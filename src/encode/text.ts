@@ -374,9 +374,11 @@ function* writeChunks(
   dialect: TextDialect,
   pool: SlabPool | null = null,
 ): Generator<Uint8Array<ArrayBuffer>> {
-  // Slabs grow up to the pool's size, from which on they come from the pool.
-  const maxSlab = pool?.slabBytes ?? 1024 * 1024;
-  const w = new ByteWriter(Math.min(64 * 1024, maxSlab), maxSlab, pool);
+  // Without a pool slabs grow from 64 KiB, so small outputs stay small; with one, every slab is
+  // a pool slab, reused by the next scrape (its pages past what was written are never touched).
+  const w = pool === null
+    ? new ByteWriter()
+    : new ByteWriter(pool.slabBytes, pool.slabBytes, pool);
   // Runs when the last chunk was taken or the reader gave up: the writer's slab goes back.
   try {
     yield* writeFamilies(w, prepared, target, dialect);
