@@ -376,9 +376,7 @@ function* writeChunks(
 ): Generator<Uint8Array<ArrayBuffer>> {
   // Without a pool slabs grow from 64 KiB, so small outputs stay small; with one, every slab is
   // a pool slab, reused by the next scrape (its pages past what was written are never touched).
-  const w = pool === null
-    ? new ByteWriter()
-    : new ByteWriter(pool.slabBytes, pool.slabBytes, pool);
+  const w = pool === null ? new ByteWriter() : new ByteWriter(pool.slabBytes, pool.slabBytes, pool);
   // Runs when the last chunk was taken or the reader gave up: the writer's slab goes back.
   try {
     yield* writeFamilies(w, prepared, target, dialect);
