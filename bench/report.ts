@@ -57,6 +57,7 @@ export function scrapeTargets(r: ScrapeResults): TargetVerdict[] {
       }
       : { target: "1M-key scrape < 1 s", value: "not run", met: null },
   );
+  out.push(...memoryTargets(r));
   const e = r.encoder;
   out.push({
     target: "encoder ≥ 5× prom-client (counters, no memos)",
@@ -92,6 +93,31 @@ export function scrapeTargets(r: ScrapeResults): TargetVerdict[] {
   return out;
 }
 
+/**
+ * Memory per series (issue 12): RSS at the largest size over the exporter's idle RSS. Only the
+ * 1M-key size is judged; smaller sizes are dominated by fixed costs (the map read buffers are
+ * sized for max_entries), so a short run reports its figures without a verdict.
+ */
+function memoryTargets(r: ScrapeResults): TargetVerdict[] {
+  const largest = r.sizes[r.sizes.length - 1];
+  if (largest === undefined) return [];
+  const judged = largest.keys >= 1000000;
+  const at = `at ${largest.keys.toLocaleString("en-US")} series`;
+  const rssMB = largest.ours.memory.rssMiB * 1048576 / 1e6;
+  return [
+    {
+      target: "retained memory ≤ 300 bytes per series (1M series)",
+      value: `${largest.bytesPerSeries.toFixed(0)} B ${at} (idle ${r.idleRssMiB.toFixed(1)} MiB)`,
+      met: judged ? largest.bytesPerSeries <= 300 : null,
+    },
+    {
+      target: "RSS ≤ 500 MB serving 1M series",
+      value: `${rssMB.toFixed(0)} MB ${at}`,
+      met: judged ? rssMB <= 500 : null,
+    },
+  ];
+}
+
 function verdicts(targets: TargetVerdict[]): string {
   return formatTable(
     "Targets (issue 5; figures are reported, never asserted)",
@@ -105,7 +131,7 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
   const parts: string[] = [];
   parts.push(formatTable(
     "HTTP scrape of ebpf_exporter_bench_ops_total (HASH, u32+u32 key, uint + uint→static_map); " +
-      "ms per scrape; CPU ms per scrape; RSS MiB",
+      "ms per scrape; CPU ms per scrape; RSS MiB; B/series = (RSS − idle RSS) / series",
     [
       "keys",
       "ours med",
@@ -113,6 +139,7 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
       "n",
       "ours CPU",
       "ours RSS",
+      "B/series",
       "floor med",
       "floor p90",
       "floor CPU",
@@ -128,6 +155,7 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
       s.ours.wall.n,
       s.ours.cpuMsPerScrape,
       s.ours.memory.rssMiB,
+      Math.round(s.bytesPerSeries),
       s.floor.wall.median,
       s.floor.wall.p90,
       s.floor.cpuMsPerScrape,

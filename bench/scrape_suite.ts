@@ -81,6 +81,8 @@ export interface SizeResult {
   /** ours / floor scrape medians. */
   oursOverFloor: number;
   readModes: ReadModeFigures;
+  /** (RSS at this size − the exporter's idle RSS) / series, in bytes. */
+  bytesPerSeries: number;
 }
 
 /** Memory over a long run of scrapes. */
@@ -108,6 +110,8 @@ export interface ConcurrentResult {
 
 /** Everything one run of the scrape benchmark measured. */
 export interface ScrapeResults {
+  /** VmRSS of the exporter child once listening, before its first scrape. */
+  idleRssMiB: number;
   sizes: SizeResult[];
   histogram: {
     keys: number;
@@ -210,6 +214,7 @@ export async function runScrapeSuite(
   cleanup.add(() => maps.close());
   const ex = await ExporterProcess.start(a.configDir, "bench");
   cleanup.add(() => ex.stop());
+  const idleRssMiB = ex.memory().rssMiB;
   const ip = InProcessExporter.open(a.configDir, "bench", OPS_MAP);
   cleanup.add(() => ip.close());
   const opsTarget: FloorTarget = {
@@ -243,6 +248,7 @@ export async function runScrapeSuite(
       floor,
       oursOverFloor: ours.wall.median / floor.wall.median,
       readModes,
+      bytesPerSeries: (ours.memory.rssMiB - idleRssMiB) * 1048576 / keys,
     });
     if (keys === plan.soak.keys) {
       say(`  soak: ${plan.soak.scrapes} scrapes`);
@@ -288,6 +294,7 @@ export async function runScrapeSuite(
     );
   }
   return {
+    idleRssMiB,
     sizes,
     histogram: {
       keys: series * 17,

@@ -7,6 +7,7 @@ import { main } from "../src/app/run.ts";
 import { listen, ownExporter } from "../src/app/resources.ts";
 import { StartupError } from "../src/app/startup.ts";
 import { parseCommandLine } from "../src/cli.ts";
+import { SlabPool } from "../src/encode/slab_pool.ts";
 import type { Exporter } from "../src/exporter/exporter.ts";
 
 const EXAMPLES = new URL("../examples", import.meta.url).pathname;
@@ -25,6 +26,7 @@ function fakeExporter(events: string[]): Exporter {
     scrape: () => Promise.resolve(chunks.values()),
     formats: new Set(["text"]),
     countRequest: () => {},
+    slabs: new SlabPool(),
   } as unknown as Exporter;
 }
 

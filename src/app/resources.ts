@@ -65,11 +65,15 @@ export async function listen(
     idleTimeoutMs: flags.webIdleTimeoutMs,
     maxConnections: flags.webMaxConnections,
   };
+  // Output slabs go back to the exporter once node:http has written them.
+  const onSent = (chunk: Uint8Array) => exporter.slabs.release(chunk);
   let server: RunningServer;
   try {
     const binds = bindsFor(parseListenAddress(flags.listenAddress));
-    server = await startServer(routes, { bind: binds[0]!, limits, web }).catch((e) =>
-      binds.length > 1 ? startServer(routes, { bind: binds[1]!, limits, web }) : Promise.reject(e)
+    server = await startServer(routes, { bind: binds[0]!, limits, web, onSent }).catch((e) =>
+      binds.length > 1
+        ? startServer(routes, { bind: binds[1]!, limits, web, onSent })
+        : Promise.reject(e)
     );
   } catch (e) {
     throw new StartupError(`Cannot listen on "${flags.listenAddress}": ${(e as Error).message}`, {

@@ -63,8 +63,6 @@ export interface DecodeCacheStats {
  */
 export interface CachedLabels {
   readonly labels: string[];
-  /** The collision-free string form of `labels` (see `labelKey`). */
-  readonly key: string;
   /** Whether the cache holds this entry (only interned entries are unique per label tuple). */
   readonly interned: boolean;
   /** Cached raw keys pointing here; only the cache changes it. */
@@ -74,12 +72,73 @@ export interface CachedLabels {
 /** Builds the cache's entries: the owner picks the type, to give entries further roles. */
 export type CachedLabelsFactory<E extends CachedLabels> = (
   labels: string[],
-  key: string,
   interned: boolean,
 ) => E;
 
-function plainEntry(labels: string[], key: string, interned: boolean): CachedLabels {
-  return { labels, key, interned, refs: 0 };
+function plainEntry(labels: string[], interned: boolean): CachedLabels {
+  return { labels, interned, refs: 0 };
+}
+
+/**
+ * A hash of label values for the interned table: 30 bits, so a Map keys it as a small integer.
+ * Each value's length goes in too, so tuples that only differ in where one value ends differ.
+ */
+export function labelsHash(labels: readonly string[]): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i] as string;
+    h = Math.imul(h ^ v.length, 0x01000193);
+    for (let j = 0; j < v.length; j++) h = Math.imul(h ^ v.charCodeAt(j), 0x01000193);
+  }
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Interned entries by label values. Keyed by a hash of the values rather than by a string made
+ * of them: a million label sets would otherwise keep a million key strings alive (about 80
+ * bytes each). Entries whose hashes collide share a bucket array.
+ */
+class InternedSets<E extends CachedLabels> {
+  #byHash = new Map<number, E | E[]>();
+
+  /** The entry with these label values, if any. */
+  get(labels: readonly string[], hash: number): E | undefined {
+    const b = this.#byHash.get(hash);
+    if (b === undefined) return undefined;
+    if (!Array.isArray(b)) return sameLabels(b.labels, labels) ? b : undefined;
+    for (const e of b) if (sameLabels(e.labels, labels)) return e;
+    return undefined;
+  }
+
+  /** Adds `e`, whose label values are not held yet. */
+  add(e: E, hash: number): void {
+    const b = this.#byHash.get(hash);
+    if (b === undefined) this.#byHash.set(hash, e);
+    else if (Array.isArray(b)) b.push(e);
+    else this.#byHash.set(hash, [b, e]);
+  }
+
+  /** Removes `e` (by identity). */
+  delete(e: E): void {
+    const hash = labelsHash(e.labels);
+    const b = this.#byHash.get(hash);
+    if (b === e) this.#byHash.delete(hash);
+    else if (Array.isArray(b)) {
+      const i = b.indexOf(e);
+      if (i >= 0) b.splice(i, 1);
+      if (b.length === 1) this.#byHash.set(hash, b[0] as E);
+    }
+  }
+
+  clear(): void {
+    this.#byHash.clear();
+  }
 }
 
 /**
@@ -137,7 +196,7 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
   // One table per key length: a metric's keys almost always share one length.
   #tables = new Map<number, ByteKeyTable<E>>();
   #last: ByteKeyTable<E> | null = null;
-  #interned = new Map<string, E>();
+  #interned = new InternedSets<E>();
   #size = 0;
   /** Cached entries looked up during the current scrape. */
   #seen = 0;
@@ -235,22 +294,22 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
       if (!state.transient) this.#skips.add(k ?? byteString(key));
       return null;
     }
-    const lk = labelKey(values, values.length);
-    const known = this.#interned.get(lk);
+    const hash = labelsHash(values);
+    const known = this.#interned.get(values, hash);
     if (state.transient || this.#size >= this.#maxEntries) {
-      return known ?? this.#make(values, lk, false);
+      return known ?? this.#make(values, false);
     }
     let set = known;
     if (set === undefined) {
-      set = this.#make(values, lk, true);
-      this.#interned.set(lk, set);
+      set = this.#make(values, true);
+      this.#interned.add(set, hash);
     }
     if (table.set(key, set, this.#scrape)) {
       set.refs++;
       this.#size++;
       this.#seen++;
     } else if (set.refs === 0) {
-      this.#interned.delete(lk);
+      this.#interned.delete(set);
     }
     return set;
   }
@@ -276,7 +335,7 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
     for (const t of this.#tables.values()) {
       t.sweep((set, lastScrape) => {
         if (lastScrape > oldest) return false;
-        if (--set.refs === 0) this.#interned.delete(set.key);
+        if (--set.refs === 0) this.#interned.delete(set);
         this.#size--;
         return true;
       });

@@ -5,6 +5,7 @@
  */
 
 import { formatFloat } from "./float.ts";
+import type { SlabPool } from "./slab_pool.ts";
 
 const utf8Encoder = new TextEncoder();
 
@@ -21,11 +22,17 @@ export class ByteWriter {
   #pos = 0;
   #slab: number;
   readonly #maxSlab: number;
+  readonly #pool: SlabPool | null;
 
-  /** Slabs start at `firstSlab` bytes and double up to `maxSlab`, so small outputs stay small. */
-  constructor(firstSlab = 64 * 1024, maxSlab = 1024 * 1024) {
+  /**
+   * Slabs start at `firstSlab` bytes and double up to `maxSlab`, so small outputs stay small.
+   * With a `pool`, slabs of the pool's size come from it and are given back as the writer
+   * leaves them (see SlabPool for who else holds them).
+   */
+  constructor(firstSlab = 64 * 1024, maxSlab = 1024 * 1024, pool: SlabPool | null = null) {
     this.#slab = Math.max(16, firstSlab);
     this.#maxSlab = Math.max(this.#slab, maxSlab);
+    this.#pool = pool;
   }
 
   /** Bytes written since the last `take()`. */
@@ -38,9 +45,12 @@ export class ByteWriter {
     // Chunks already handed out keep the old slab alive; only the pending bytes move.
     const pending = this.#pos - this.#start;
     const size = Math.max(this.#slab, 2 * (pending + n));
+    const pool = this.#pool;
+    const pooled = pool !== null && this.#slab >= pool.slabBytes && size <= pool.slabBytes;
     this.#slab = Math.min(this.#maxSlab, this.#slab * 2);
-    const next = new Uint8Array(size);
+    const next = pooled ? pool.acquire() : new Uint8Array(size);
     next.set(this.#buf.subarray(this.#start, this.#pos));
+    pool?.release(this.#buf);
     this.#buf = next;
     this.#start = 0;
     this.#pos = pending;
@@ -121,6 +131,17 @@ export class ByteWriter {
   byte(b: number): void {
     this.#ensure(1);
     this.#buf[this.#pos++] = b;
+  }
+
+  /**
+   * Gives the current slab back to the pool (if it came from one); pending bytes are dropped.
+   * Call once the last chunk was taken.
+   */
+  finish(): void {
+    this.#pool?.release(this.#buf);
+    this.#buf = new Uint8Array(0);
+    this.#start = 0;
+    this.#pos = 0;
   }
 
   /** Hands out what was written since the last call (a view the writer never touches again). */

@@ -6,6 +6,7 @@
  * escapes `"` as well; the exposition ends with `# EOF`.
  */
 
+import type { SlabPool } from "./slab_pool.ts";
 import type { ByteWriter } from "./bytes.ts";
 import { utf8Bytes } from "./bytes.ts";
 import { formatFloat } from "./float.ts";
@@ -60,7 +61,7 @@ export const OPENMETRICS_1_0_0: TextDialect = {
 };
 
 /** A TextWriter (with its own reuse state) that writes OpenMetrics 1.0.0. */
-export function openMetricsWriter(opts: { keeps?: boolean } = {}): TextWriter {
+export function openMetricsWriter(opts: { keeps?: boolean; pool?: SlabPool } = {}): TextWriter {
   return new TextWriter({ ...opts, dialect: OPENMETRICS_1_0_0 });
 }
 

@@ -5,6 +5,8 @@
  * leaves early (`return()`, a cancelled response) stops holding anything.
  */
 
+import type { ChunkHolds } from "./slab_pool.ts";
+
 type Chunk = Uint8Array<ArrayBuffer>;
 
 /** A chunk source shared by readers registered before (or after) it is known. */
@@ -15,6 +17,20 @@ export class SharedChunks {
   #base = 0;
   #done = false;
   readonly #readers = new Set<ChunkReader>();
+  readonly #holds: ChunkHolds | null;
+
+  /**
+   * With `holds`, each kept chunk holds its slab, and each chunk a reader hands out holds it
+   * until whoever sends it gives the hold back (`holds.release`, see SlabPool).
+   */
+  constructor(holds: ChunkHolds | null = null) {
+    this.#holds = holds;
+  }
+
+  /** Takes a hold for a chunk a reader hands out. */
+  handOut(chunk: Chunk): void {
+    this.#holds?.hold(chunk);
+  }
 
   /** Sets the encoded stream; readers may exist already, none may have read yet. */
   setSource(source: Iterator<Chunk>): void {
@@ -52,6 +68,7 @@ export class SharedChunks {
       return null;
     }
     this.#kept.push(next.value);
+    this.#holds?.hold(next.value);
     return next.value;
   }
 
@@ -61,6 +78,7 @@ export class SharedChunks {
     for (const r of this.#readers) min = Math.min(min, r.position);
     if (min === Infinity) {
       this.#base += this.#kept.length;
+      this.#drop(this.#kept);
       this.#kept = [];
       // No reader left: the rest of the stream is never needed.
       this.#source?.return?.();
@@ -70,9 +88,14 @@ export class SharedChunks {
     }
     const drop = min - this.#base;
     if (drop > 0) {
-      this.#kept.splice(0, drop);
+      this.#drop(this.#kept.splice(0, drop));
       this.#base = min;
     }
+  }
+
+  #drop(chunks: Chunk[]): void {
+    const holds = this.#holds;
+    if (holds !== null) { for (const c of chunks) holds.release(c); }
   }
 
   /** Forgets a reader that finished or left. */
@@ -103,6 +126,8 @@ export class ChunkReader implements IterableIterator<Chunk> {
     const chunk = shared.chunkAt(this.#position);
     if (chunk === null) return this.return();
     this.#position++;
+    // Taken before the shared stream may drop its own hold on the chunk.
+    shared.handOut(chunk);
     shared.release();
     return { done: false, value: chunk };
   }

@@ -7,6 +7,7 @@ import type { MetricFamily } from "./model.ts";
 import type { ExpositionFormat } from "./negotiate.ts";
 import { openMetricsWriter } from "./openmetrics.ts";
 import { encodeProtobufChunks } from "./protobuf.ts";
+import type { SlabPool } from "./slab_pool.ts";
 import { TextWriter } from "./text.ts";
 
 /** Turns one scrape's families into the bytes of one format. */
@@ -23,12 +24,14 @@ export interface ExpositionWriter {
 
 /**
  * A fresh writer for every format this build writes. A format missing here is never chosen:
- * negotiation falls through to the client's next acceptable one.
+ * negotiation falls through to the client's next acceptable one. The text formats write into
+ * `pool`'s slabs when given one.
  */
-export function expositionWriters(): Map<ExpositionFormat, ExpositionWriter> {
+export function expositionWriters(pool?: SlabPool): Map<ExpositionFormat, ExpositionWriter> {
+  const opts = pool === undefined ? {} : { pool };
   return new Map<ExpositionFormat, ExpositionWriter>([
-    ["text", new TextWriter()],
-    ["openmetrics", openMetricsWriter()],
+    ["text", new TextWriter(opts)],
+    ["openmetrics", openMetricsWriter(opts)],
     ["protobuf", protobufWriter],
   ]);
 }

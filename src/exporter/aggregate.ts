@@ -19,8 +19,6 @@ export interface Row {
  * its own sample, refilled by each pass that sees it.
  */
 export interface PooledSample extends ScalarSample {
-  /** The collision-free string form of `labels` (see `labelKey`). */
-  readonly key: string;
   /** Whether this object is the only one with its labels (else it goes through `add`). */
   readonly interned: boolean;
   /** The pass that last counted this sample (-1: none); only an Aggregator changes it. */
@@ -89,11 +87,13 @@ export class Aggregator {
     // A loose row can carry the same labels as an interned set (a transient decode, or a
     // full cache): merge them so that every label set is one series.
     const pooled = this.#samples;
+    // Pooled samples keep no key string (memory per series): build each only on this path.
     for (const s of pooled) {
-      const loose = this.#loose.get(s.key);
+      const key = labelKey(s.labels, s.labels.length);
+      const loose = this.#loose.get(key);
       if (loose === undefined) continue;
       s.value += loose.value;
-      this.#loose.delete(s.key);
+      this.#loose.delete(key);
     }
     const out: ScalarSample[] = pooled;
     for (const s of this.#loose.values()) out.push(s);

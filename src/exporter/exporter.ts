@@ -45,6 +45,7 @@ import type { DumpMap, DumpRow } from "./maps_dump.ts";
 import { CgroupIdMap } from "./cgroup_id_map.ts";
 import type { MapSource } from "./map_source.ts";
 import { ChunkReader, SharedChunks } from "../encode/shared_chunks.ts";
+import { SlabPool } from "../encode/slab_pool.ts";
 import { ConfigBudget, ConfigTimeoutError } from "./budget.ts";
 import { type DroppedSeries, SeriesCap } from "./series_cap.ts";
 import { ScrapeStats } from "./scrape_stats.ts";
@@ -162,7 +163,12 @@ export class Exporter {
   // One scrape in flight per format: requests for the same format share its bytes.
   readonly #flights = new Map<ExpositionFormat, Flight>();
   // The writers' memos of the previous scrape (order, line prefixes) are this exporter's alone.
-  readonly #writers = expositionWriters();
+  /**
+   * Output slabs of the text formats, reused once sent: whoever sends a chunk of a scrape's
+   * reader gives its hold back with `slabs.release(chunk)` (see SlabPool).
+   */
+  readonly slabs = new SlabPool();
+  readonly #writers = expositionWriters(this.slabs);
   /** The formats this exporter can write (negotiation chooses among them). */
   readonly formats: ReadonlySet<ExpositionFormat> = new Set(this.#writers.keys());
 
@@ -399,7 +405,7 @@ export class Exporter {
   #startFlight(format: ExpositionFormat, targetChunkBytes: number): Flight {
     const writer = this.#writers.get(format);
     if (writer === undefined) throw new RangeError(`Cannot write format "${format}": no writer`);
-    const shared = new SharedChunks();
+    const shared = new SharedChunks(this.slabs);
     const ready = this.collectWith((families) => {
       shared.setSource(writer.chunks(families, targetChunkBytes));
     });

@@ -2,7 +2,7 @@
  * The object a metric's interned label set is, on the scrape path: one object per decoded label
  * tuple plays three roles with three owners, so that a scrape allocates nothing per series.
  *
- * - decode cache entry (`CachedLabels`, owned by the metric's DecodeCache): `labels`, `key`,
+ * - decode cache entry (`CachedLabels`, owned by the metric's DecodeCache): `labels`,
  *   `interned`, `refs`;
  * - aggregation sample (`PooledSample`, owned by the metric's Aggregator of the current pass):
  *   `value`, `pass`;
@@ -20,7 +20,6 @@ import type { PooledSample } from "./aggregate.ts";
 /** A decoded label tuple that is also its own sample and its own series memo. */
 export class LabelSet implements CachedLabels, PooledSample, SeriesMemo {
   readonly labels: string[];
-  readonly key: string;
   readonly interned: boolean;
   refs = 0;
   value = 0;
@@ -31,14 +30,13 @@ export class LabelSet implements CachedLabels, PooledSample, SeriesMemo {
   epoch: Epoch = -1;
   owner: object | null = null;
 
-  constructor(labels: string[], key: string, interned: boolean) {
+  constructor(labels: string[], interned: boolean) {
     this.labels = labels;
-    this.key = key;
     this.interned = interned;
     this.memo = this;
   }
 }
 
 /** The decode cache factory for metrics on the scrape path. */
-export const makeLabelSet: CachedLabelsFactory<LabelSet> = (labels, key, interned) =>
-  new LabelSet(labels, key, interned);
+export const makeLabelSet: CachedLabelsFactory<LabelSet> = (labels, interned) =>
+  new LabelSet(labels, interned);

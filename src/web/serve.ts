@@ -31,6 +31,11 @@ export interface ServerOptions {
   bind: Bind;
   limits: ServerLimits;
   web: WebConfig | null;
+  /**
+   * Told of each body chunk once node:http has written it to the socket, so its bytes may be
+   * reused (the exporter's output slabs). Not told of chunks that were never sent.
+   */
+  onSent?: (chunk: Uint8Array) => void;
 }
 
 /** A listening server. */
@@ -53,7 +58,7 @@ export async function startServer(handle: Handle, opts: ServerOptions): Promise<
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     // node:http reads keepAliveTimeout 0 as "never time out"; no idle time means no keep-alive.
     if (!keepAlive) res.setHeader("connection", "close");
-    serveOne(handle, auth, opts.web, req, res).catch(() => res.destroy());
+    serveOne(handle, auth, opts, req, res).catch(() => res.destroy());
   });
   await bindServer(server, opts.bind);
   return {
@@ -150,10 +155,11 @@ const UNAUTHORIZED_HEADERS = {
 async function serveOne(
   handle: Handle,
   auth: BasicAuth,
-  web: WebConfig | null,
+  opts: ServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const web = opts.web;
   for (const [name, value] of web?.headers ?? []) res.setHeader(name, value);
   const url = new URL(req.url ?? "/", "http://localhost");
   const open = web?.healthyWithoutAuth === true && url.pathname === "/-/healthy";
@@ -162,7 +168,7 @@ async function serveOne(
     return;
   }
   const response = await handle(toRequest(req, url));
-  await writeResponse(req, res, response);
+  await writeResponse(req, res, response, opts.onSent ?? null);
 }
 
 function toRequest(req: IncomingMessage, url: URL): Request {
@@ -182,6 +188,7 @@ async function writeResponse(
   req: IncomingMessage,
   res: ServerResponse,
   response: Response,
+  onSent: ((chunk: Uint8Array) => void) | null,
 ): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
@@ -203,12 +210,12 @@ async function writeResponse(
     const second = await reader.read();
     if (second.done) {
       res.setHeader("content-length", first.value.byteLength);
-      return void res.end(first.value);
+      return void res.end(first.value, sentCallback(first.value, onSent));
     }
-    await write(res, first.value);
+    await write(res, first.value, onSent);
     let next: ReadableStreamReadResult<Uint8Array> = second;
     while (!next.done) {
-      await write(res, next.value);
+      await write(res, next.value, onSent);
       next = await reader.read();
     }
     res.end();
@@ -217,9 +224,25 @@ async function writeResponse(
   }
 }
 
-function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+// node:http calls a write's callback once the chunk is written to the socket (with an error
+// when it never will be): only then may its bytes change.
+function sentCallback(
+  chunk: Uint8Array,
+  onSent: ((chunk: Uint8Array) => void) | null,
+): ((e?: Error | null) => void) | undefined {
+  if (onSent === null) return undefined;
+  return (e) => {
+    if (e === null || e === undefined) onSent(chunk);
+  };
+}
+
+function write(
+  res: ServerResponse,
+  chunk: Uint8Array,
+  onSent: ((chunk: Uint8Array) => void) | null,
+): Promise<void> {
   if (res.destroyed) return Promise.reject(new Error("client went away"));
-  if (res.write(chunk)) return Promise.resolve();
+  if (res.write(chunk, sentCallback(chunk, onSent))) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const socket: Socket | null = res.socket;
     const onClose = () => reject(new Error("client went away"));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DecodeCache, LruSet } from "../../src/decoders/cache.ts";
+import { DecodeCache, labelsHash, LruSet } from "../../src/decoders/cache.ts";
 import type { LabelSetDecoding } from "../../src/decoders/labels.ts";
 import { DecodeError, type DecodeState } from "../../src/decoders/types.ts";
 import { b, concat, conf, fakeContext, label, labelSet } from "./helpers.ts";
@@ -205,4 +205,48 @@ Deno.test("decode cache reports repaired values once per fresh decode", () => {
   assert.deepEqual(cache.decode(b(0x61, 0x62, 0, 0)), ["ab"]);
   assert.deepEqual(cache.decode(b(0xfe, 0, 0, 0)), ["\uFFFD"]);
   assert.deepEqual(told, [1, 1]);
+});
+
+/** Two label values whose labelsHash is equal, found by search (deterministic). */
+function collidingValues(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0;; i++) {
+    const v = `v${i}`;
+    const h = labelsHash([v]);
+    const other = seen.get(h);
+    if (other !== undefined) return [other, v];
+    seen.set(h, v);
+  }
+}
+
+Deno.test("labelsHash tells apart tuples that differ only in where a value ends", () => {
+  assert.notEqual(labelsHash(["ab", "c"]), labelsHash(["a", "bc"]));
+  assert.equal(labelsHash(["a", "b"]), labelsHash(["a", "b"]));
+  assert.ok(labelsHash(["x"]) >= 0 && labelsHash(["x"]) < 2 ** 30);
+});
+
+Deno.test("decode cache keeps label sets with colliding hashes apart, and drops each alone", () => {
+  const [x, y] = collidingValues();
+  assert.equal(labelsHash([x]), labelsHash([y]));
+  // Keys 0 and 2 decode to x, key 1 to y.
+  const d = scripted((k) => [k[0] === 1 ? y : x]);
+  const cache = new DecodeCache(d, { maxIdleScrapes: 1 });
+  const a = cache.lookup(b(0))!;
+  const c = cache.lookup(b(1))!;
+  assert.notEqual(a, c);
+  assert.deepEqual([a.labels, c.labels], [[x], [y]]);
+  assert.equal(cache.lookup(b(2)), a);
+  assert.equal(a.refs, 2);
+  // Only y's key stays in use: x's set leaves, y's stays interned.
+  cache.endScrape();
+  cache.lookup(b(1));
+  cache.endScrape();
+  cache.lookup(b(1));
+  cache.endScrape();
+  assert.equal(cache.size, 1);
+  assert.equal(cache.lookup(b(1)), c);
+  const again = cache.lookup(b(0))!;
+  assert.notEqual(again, a);
+  assert.deepEqual(again.labels, [x]);
+  assert.equal(cache.lookup(b(2)), again);
 });

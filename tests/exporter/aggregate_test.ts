@@ -76,13 +76,13 @@ Deno.test("label keys of distinct tuples are distinct", () => {
 });
 
 Deno.test("interned label sets are summed by identity, loose rows with equal labels merge in", () => {
-  const x = new LabelSet(["x"], labelKey(["x"], 1), true);
-  const y = new LabelSet(["y"], labelKey(["y"], 1), true);
+  const x = new LabelSet(["x"], true);
+  const y = new LabelSet(["y"], true);
   const agg = new Aggregator(3);
   agg.addSet(x, 1);
   agg.addSet(y, 2);
   agg.addSet(x, 4);
-  agg.addSet(new LabelSet(["x"], "x", false), 8);
+  agg.addSet(new LabelSet(["x"], false), 8);
   agg.add(["z"], 16);
   const out = agg.samples();
   assert.deepEqual(out.map((s) => [s.labels, s.value]), [[["x"], 13], [["y"], 2], [["z"], 16]]);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { listen } from "../../src/app/resources.ts";
 import { parseCommandLine } from "../../src/cli.ts";
+import { SlabPool } from "../../src/encode/slab_pool.ts";
 import type { Exporter } from "../../src/exporter/exporter.ts";
 import { loadWebConfig } from "../../src/web/config.ts";
 import { handler } from "../../src/server.ts";
@@ -21,6 +22,7 @@ function fakeExporter(): Exporter {
     formats: new Set(["text"]),
     scrape: () => Promise.resolve([new TextEncoder().encode(BODY)].values()),
     countRequest: () => {},
+    slabs: new SlabPool(),
     readiness: () => ({ ready: true, reason: null }),
   } as unknown as Exporter;
 }
