@@ -88,7 +88,10 @@ interface Prepared {
    * reused and refilled by the next scrape while this one still streams.
    */
   values: Float64Array | null;
-  /** Line prefixes of a scalar family whose samples carry memos. */
+  /**
+   * Line prefixes of a scalar family whose samples carry memos, or of every line of a histogram
+   * family (its buckets, then +Inf unless a bucket is +Inf, then `_sum` and `_count`).
+   */
   prefixes: Prefixes | null;
 }
 
@@ -104,6 +107,8 @@ interface FamilyMemo {
 /** A writer's reuse state: one entry per family name whose samples carried memos. */
 interface WriterState {
   families: Map<string, FamilyMemo>;
+  /** Line prefixes of each histogram family at its last encode, by family name. */
+  histograms: Map<string, HistogramMemo>;
   /** The last epoch this writer stamped. */
   epochs: number;
   /** Whether this writer stamps memos and keeps prefixes (false for one-shot writers). */
@@ -182,7 +187,181 @@ function prepareOne(
   };
   const last = state.keeps ? state.families.get(family.name) : undefined;
   const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
-  for (let i = 1; checkDuplicates && i < samples.length; i++) {
+  if (family.type === "histogram") {
+    const hs = samples as HistogramSample[];
+    return prepareHistogram(family, hs, order, checkDuplicates, compare, state, textPrefixes);
+  }
+  let prefixes: Prefixes | null = null;
+  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  let values: Float64Array | null = null;
+  const scalars = samples as ScalarSample[];
+  if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
+  // Ranks stamped now are trusted by this writer's next encode of the family.
+  const epoch: Epoch = state.keeps ? ++state.epochs : -1;
+  values = new Float64Array(scalars.length);
+  for (let i = 0; i < scalars.length; i++) {
+    const s = scalars[i] as ScalarSample;
+    values[i] = s.value;
+    const memo = s.memo;
+    if (memo !== undefined && state.keeps) {
+      memo.rank = i;
+      memo.epoch = epoch;
+      // Written only when it changes: the state is long-lived, so this is a one-time store.
+      if (memo.owner !== state) memo.owner = state;
+    }
+  }
+  if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
+  return { family, samples, order, values, prefixes };
+}
+
+/**
+ * A sorted histogram family. Its line prefixes are rendered once and kept while the writer sees
+ * the same series (label values and bucket bounds) scrape after scrape; only the counts, read
+ * from the samples as the lines are written, change.
+ */
+function prepareHistogram(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  order: number[],
+  checkDuplicates: boolean,
+  compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
+  state: WriterState,
+  textPrefixes: boolean,
+): Prepared {
+  const kept = state.keeps ? state.histograms.get(family.name) : undefined;
+  // The same series as last time were checked for duplicates then.
+  if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
+    return { family, samples, order, values: null, prefixes: textPrefixes ? kept.prefixes : null };
+  }
+  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  if (!textPrefixes) return { family, samples, order, values: null, prefixes: null };
+  const prefixes = histogramPrefixes(family, samples, order, state.dialect);
+  if (state.keeps) state.histograms.set(family.name, histogramMemo(family, samples, prefixes));
+  return { family, samples, order, values: null, prefixes };
+}
+
+/** What a writer keeps of a histogram family's last encode to tell whether it can reuse it. */
+interface HistogramMemo {
+  /** Sample name and label names the prefixes were rendered with. */
+  name: string;
+  labelNames: string[];
+  /** Every series' label values, one after another (copied: callers may reuse arrays). */
+  labels: string[];
+  /** Every series' bucket bounds, one after another, and each series' bucket count. */
+  les: Float64Array;
+  counts: Int32Array;
+  prefixes: Prefixes;
+}
+
+function histogramMemo(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  prefixes: Prefixes,
+): HistogramMemo {
+  const labels: string[] = [];
+  const counts = new Int32Array(samples.length);
+  let n = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as HistogramSample;
+    for (const v of s.labels) labels.push(v);
+    counts[i] = s.buckets.length;
+    n += s.buckets.length;
+  }
+  const les = new Float64Array(n);
+  n = 0;
+  for (const s of samples) for (const b of s.buckets) les[n++] = b.le;
+  return {
+    name: family.name,
+    labelNames: family.labelNames.slice(),
+    labels,
+    les,
+    counts,
+    prefixes,
+  };
+}
+
+function sameHistogramSeries(
+  memo: HistogramMemo,
+  family: MetricFamily,
+  samples: HistogramSample[],
+): boolean {
+  const names = family.labelNames;
+  if (memo.name !== family.name || memo.counts.length !== samples.length) return false;
+  if (memo.labelNames.length !== names.length) return false;
+  for (let i = 0; i < names.length; i++) if (memo.labelNames[i] !== names[i]) return false;
+  const { labels, les, counts } = memo;
+  for (let i = 0, l = 0, b = 0; i < samples.length; i++) {
+    const s = samples[i] as HistogramSample;
+    for (let k = 0; k < s.labels.length; k++) if (labels[l++] !== s.labels[k]) return false;
+    const buckets = s.buckets;
+    if (counts[i] !== buckets.length) return false;
+    for (let k = 0; k < buckets.length; k++) {
+      if (les[b++] !== (buckets[k] as { le: number }).le) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Every line prefix of a histogram family in sorted order: per series its `_bucket{...,le="..."}`
+ * lines, the `+Inf` bucket unless one of its bounds is +Inf, then `_sum` and `_count`.
+ */
+function histogramPrefixes(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  order: number[],
+  dialect: TextDialect,
+): Prefixes {
+  let lines = 0;
+  for (const s of samples) lines += s.buckets.length + 3;
+  const w = new ByteWriter(lines * 48 + 64, Infinity);
+  const ends = new Int32Array(lines);
+  const name = utf8Bytes(dialect.sampleName(family));
+  // Every series of a histogram usually shares one set of bounds: format each once.
+  const leText = new Map<number, string>();
+  let line = 0;
+  for (const s of samples) {
+    const pairs = labelPairs(s.labels, family.labelNames, order);
+    const open = pairs === "" ? 'le="' : ',le="';
+    let infSeen = false;
+    for (const b of s.buckets) {
+      let le = leText.get(b.le);
+      if (le === undefined) {
+        le = dialect.leText(b.le) + '"}';
+        leText.set(b.le, le);
+      }
+      w.bytes(name + "_bucket{");
+      w.text(pairs);
+      w.bytes(open + le);
+      ends[line++] = w.length;
+      if (b.le === Infinity) infSeen = true;
+    }
+    // expfmt adds the +Inf bucket unless the histogram already has one.
+    if (!infSeen) {
+      w.bytes(name + "_bucket{");
+      w.text(pairs);
+      w.bytes(open + '+Inf"}');
+      ends[line++] = w.length;
+    }
+    const braces = pairs === "" ? "" : "{" + pairs + "}";
+    w.bytes(name + "_sum");
+    w.text(braces);
+    ends[line++] = w.length;
+    w.bytes(name + "_count");
+    w.text(braces);
+    ends[line++] = w.length;
+  }
+  return { bytes: w.take(), ends: ends.subarray(0, line) };
+}
+
+function checkNoDuplicates(
+  family: MetricFamily,
+  samples: Array<ScalarSample | HistogramSample>,
+  order: number[],
+  compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
+): void {
+  const names = family.labelNames;
+  for (let i = 1; i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
       throw new Error(
@@ -191,28 +370,6 @@ function prepareOne(
       );
     }
   }
-  let prefixes: Prefixes | null = null;
-  let values: Float64Array | null = null;
-  if (family.type !== "histogram") {
-    const scalars = samples as ScalarSample[];
-    if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
-    // Ranks stamped now are trusted by this writer's next encode of the family.
-    const epoch: Epoch = state.keeps ? ++state.epochs : -1;
-    values = new Float64Array(scalars.length);
-    for (let i = 0; i < scalars.length; i++) {
-      const s = scalars[i] as ScalarSample;
-      values[i] = s.value;
-      const memo = s.memo;
-      if (memo !== undefined && state.keeps) {
-        memo.rank = i;
-        memo.epoch = epoch;
-        // Written only when it changes: the state is long-lived, so this is a one-time store.
-        if (memo.owner !== state) memo.owner = state;
-      }
-    }
-    if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
-  }
-  return { family, samples, order, values, prefixes };
 }
 
 /**
@@ -374,11 +531,23 @@ function* writeChunks(
     const names = family.labelNames;
     dialect.header(w, family);
     if (family.type === "histogram") {
-      // Every series of a histogram usually shares one set of bounds: format each once.
-      const leText = new Map<number, Uint8Array>();
+      const { bytes, ends } = prefixes as Prefixes;
+      let line = 0;
+      let start = 0;
+      // Counts are read here, as each line is written: the fold makes new samples per scrape.
       for (const s of samples as HistogramSample[]) {
-        const pairs = utf8Bytes(labelPairs(s.labels, names, order));
-        histogramLines(w, name, pairs, s, leText, dialect.leText);
+        let infSeen = false;
+        for (const b of s.buckets) {
+          const end = ends[line++] as number;
+          w.line(bytes, start, end, b.count);
+          start = end;
+          if (b.le === Infinity) infSeen = true;
+        }
+        for (let k = infSeen ? 1 : 0; k < 3; k++) {
+          const end = ends[line++] as number;
+          w.line(bytes, start, end, k === 1 ? s.sum : s.count);
+          start = end;
+        }
         if (w.length >= target) yield w.take();
       }
     } else {
@@ -407,47 +576,6 @@ function* writeChunks(
   if (w.length > 0) yield w.take();
 }
 
-function histogramLines(
-  w: ByteWriter,
-  name: string,
-  pairs: string,
-  s: HistogramSample,
-  leText: Map<number, Uint8Array>,
-  formatLe: (le: number) => string,
-): void {
-  // One series writes its bucket prefix once per bucket: copy it from bytes, not from a string.
-  const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
-  let infSeen = false;
-  for (const b of s.buckets) {
-    let le = leText.get(b.le);
-    if (le === undefined) {
-      le = latin1Bytes(formatLe(b.le) + '"}');
-      leText.set(b.le, le);
-    }
-    w.range(bucket, 0, bucket.length);
-    w.line(le, 0, le.length, b.count);
-    if (b.le === Infinity) infSeen = true;
-  }
-  // expfmt adds the +Inf bucket unless the histogram already has one.
-  if (!infSeen) {
-    w.range(bucket, 0, bucket.length);
-    w.bytes('+Inf"}');
-    w.value(s.count);
-  }
-  const braces = pairs === "" ? "" : "{" + pairs + "}";
-  w.bytes(name + "_sum" + braces);
-  w.value(s.sum);
-  w.bytes(name + "_count" + braces);
-  w.value(s.count);
-}
-
-/** Bytes of a string of one char per byte (see `utf8Bytes`). */
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /**
  * A text-format writer with its own reuse state: the previous sort order and rendered line
  * prefixes of every family it wrote, keyed by family name. Whoever scrapes owns one writer (the
@@ -463,6 +591,7 @@ export class TextWriter {
   constructor(opts: { keeps?: boolean; dialect?: TextDialect } = {}) {
     this.#state = {
       families: new Map(),
+      histograms: new Map(),
       epochs: 0,
       keeps: opts.keeps ?? true,
       dialect: opts.dialect ?? TEXT_0_0_4,
@@ -532,7 +661,13 @@ export interface SortedFamily {
  * writers of other formats. One-shot: no memo is trusted or stamped.
  */
 export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] {
-  const state: WriterState = { families: new Map(), epochs: 0, keeps: false, dialect: TEXT_0_0_4 };
+  const state: WriterState = {
+    families: new Map(),
+    histograms: new Map(),
+    epochs: 0,
+    keeps: false,
+    dialect: TEXT_0_0_4,
+  };
   return prepare(families, state, false);
 }
 
