@@ -276,15 +276,12 @@ function cumulate(
       cum += counts[base + i] as number;
       cums[i] = cum;
     }
-    const buckets: HistogramSample["buckets"] = [];
-    if (layout.emit === null) {
-      for (let i = 0; i < k; i++) {
-        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
-      }
-    } else {
-      for (const i of layout.emit) {
-        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
-      }
+    // Sized up front: pushing grows each array several times.
+    const emit = layout.emit;
+    const buckets: HistogramSample["buckets"] = new Array(emit === null ? k : emit.length);
+    for (let j = 0; j < buckets.length; j++) {
+      const i = emit === null ? j : emit[j] as number;
+      buckets[j] = { le: layout.les[i] as number, count: cums[i] as number };
     }
     const sum = (counts[base + sumColumn] as number) * layout.multiplier;
     out[g] = { labels: labels[g] as string[], buckets, count: cum, sum };
