@@ -186,6 +186,10 @@ function prepareOne(
     return 0;
   };
   const last = state.keeps ? state.families.get(family.name) : undefined;
+  if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
+    const same = unchangedSeries(input as ScalarSample[], last, state);
+    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
+  }
   const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
   if (family.type === "histogram") {
     const hs = samples as HistogramSample[];
@@ -212,6 +216,35 @@ function prepareOne(
   }
   if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
   return { family, samples, order, values, prefixes };
+}
+
+/**
+ * The family's samples in last encode's order and their values, when they are exactly the
+ * series the writer ranked then (all memos of that encode, each rank once); else null. One pass
+ * instead of a sort, a prefix check and a value copy, and no memo is written: ranks and epoch
+ * stay valid as they are, so the next encode can trust them again.
+ */
+function unchangedSeries(
+  input: ScalarSample[],
+  last: FamilyMemo,
+  owner: WriterState,
+): { samples: ScalarSample[]; values: Float64Array } | null {
+  const n = input.length;
+  if (last.prefixes === null || last.prefixes.ends.length !== n) return null;
+  const samples = new Array<ScalarSample>(n);
+  const values = new Float64Array(n);
+  const epoch = last.epoch;
+  for (let i = 0; i < n; i++) {
+    const s = input[i] as ScalarSample;
+    const m = s.memo;
+    if (m === undefined || m.epoch !== epoch || m.owner !== owner) return null;
+    const r = m.rank;
+    // Ranks of one epoch are distinct unless a memo came twice: then sort as usual.
+    if (r >= n || samples[r] !== undefined) return null;
+    samples[r] = s;
+    values[r] = s.value;
+  }
+  return { samples, values };
 }
 
 /**

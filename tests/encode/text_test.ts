@@ -545,3 +545,37 @@ Deno.test("a kept writer reuses histogram lines only while series and bounds sta
     /series \{dev="sdc"\} occurs more than once/,
   );
 });
+
+Deno.test("a distinct family whose series did not change keeps its order; a swap does not", () => {
+  const rand = prng(11);
+  const memos = new Map<number, SeriesMemo>();
+  const writer = new TextWriter();
+  let live = [3, 1, 4, 15, 9, 2, 6];
+  for (let scrape = 0; scrape < 16; scrape++) {
+    // Same count every time: unchanged, one series swapped for another, or reordered input.
+    if (scrape % 4 === 1) live[Math.floor(rand() * live.length)] = 100 + scrape;
+    if (scrape % 4 === 2) live = live.sort(() => rand() - 0.5);
+    const make = (withMemos: boolean) => {
+      const f = counter("d", ["id"], live.map((i) => [[`s${i}`], i * 10 + scrape]));
+      f.distinct = true;
+      if (!withMemos) return f;
+      f.samples.forEach((s, k) => {
+        let m = memos.get(live[k]!);
+        if (m === undefined) memos.set(live[k]!, m = memo());
+        s.memo = m;
+      });
+      return f;
+    };
+    assert.equal(writer.text([make(true)]), encodeText([make(false)]), `scrape ${scrape}`);
+  }
+  // One memo on two samples (a caller bug) still writes both lines, as without memos.
+  const f = counter("d", ["id"], [[["s1"], 1], [["s1"], 2]]);
+  f.distinct = true;
+  const m = memo();
+  for (const s of f.samples) s.memo = m;
+  writer.text([f]);
+  assert.equal(
+    writer.text([f]),
+    '# HELP d Help for d\n# TYPE d counter\nd{id="s1"} 1\nd{id="s1"} 2\n',
+  );
+});
