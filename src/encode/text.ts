@@ -267,9 +267,12 @@ function prepareHistogram(
     return { family, samples, order, values: null, prefixes: textPrefixes ? kept.prefixes : null };
   }
   if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
-  if (!textPrefixes) return { family, samples, order, values: null, prefixes: null };
+  // Prefixes pay off from the second encode on: one-shot writers write lines directly.
+  if (!textPrefixes || !state.keeps) {
+    return { family, samples, order, values: null, prefixes: null };
+  }
   const prefixes = histogramPrefixes(family, samples, order, state.dialect);
-  if (state.keeps) state.histograms.set(family.name, histogramMemo(family, samples, prefixes));
+  state.histograms.set(family.name, histogramMemo(family, samples, prefixes));
   return { family, samples, order, values: null, prefixes };
 }
 
@@ -349,41 +352,9 @@ function histogramPrefixes(
   for (const s of samples) lines += s.buckets.length + 3;
   const w = new ByteWriter(lines * 48 + 64, Infinity);
   const ends = new Int32Array(lines);
-  const name = utf8Bytes(dialect.sampleName(family));
-  // Every series of a histogram usually shares one set of bounds: format each once.
-  const leText = new Map<number, string>();
+  const r = new HistogramRenderer(family, order, dialect);
   let line = 0;
-  for (const s of samples) {
-    const pairs = labelPairs(s.labels, family.labelNames, order);
-    const open = pairs === "" ? 'le="' : ',le="';
-    let infSeen = false;
-    for (const b of s.buckets) {
-      let le = leText.get(b.le);
-      if (le === undefined) {
-        le = dialect.leText(b.le) + '"}';
-        leText.set(b.le, le);
-      }
-      w.bytes(name + "_bucket{");
-      w.text(pairs);
-      w.bytes(open + le);
-      ends[line++] = w.length;
-      if (b.le === Infinity) infSeen = true;
-    }
-    // expfmt adds the +Inf bucket unless the histogram already has one.
-    if (!infSeen) {
-      w.bytes(name + "_bucket{");
-      w.text(pairs);
-      w.bytes(open + '+Inf"}');
-      ends[line++] = w.length;
-    }
-    const braces = pairs === "" ? "" : "{" + pairs + "}";
-    w.bytes(name + "_sum");
-    w.text(braces);
-    ends[line++] = w.length;
-    w.bytes(name + "_count");
-    w.text(braces);
-    ends[line++] = w.length;
-  }
+  for (const s of samples) line = r.series(w, s, ends, line);
   return { bytes: w.take(), ends: ends.subarray(0, line) };
 }
 
@@ -563,7 +534,14 @@ function* writeChunks(
     const name = utf8Bytes(dialect.sampleName(family));
     const names = family.labelNames;
     dialect.header(w, family);
-    if (family.type === "histogram") {
+    if (family.type === "histogram" && prefixes === null) {
+      // A one-shot writer: rendering prefixes first would only copy every line twice.
+      const r = new HistogramRenderer(family, order, dialect);
+      for (const s of samples as HistogramSample[]) {
+        r.series(w, s, null, 0);
+        if (w.length >= target) yield w.take();
+      }
+    } else if (family.type === "histogram") {
       const { bytes, ends } = prefixes as Prefixes;
       let line = 0;
       let start = 0;
@@ -607,6 +585,71 @@ function* writeChunks(
   }
   if (dialect.trailer !== "") w.bytes(dialect.trailer);
   if (w.length > 0) yield w.take();
+}
+
+/**
+ * Writes the lines of histogram series: with their values (`ends` null), or as prefixes only,
+ * recording where each line ends in `ends`.
+ */
+class HistogramRenderer {
+  readonly #name: string;
+  readonly #names: readonly string[];
+  readonly #order: number[];
+  readonly #formatLe: (le: number) => string;
+  // Every series of a histogram usually shares one set of bounds: format each once.
+  readonly #leText = new Map<number, Uint8Array>();
+  readonly #inf = latin1Bytes('+Inf"}');
+
+  constructor(family: MetricFamily, order: number[], dialect: TextDialect) {
+    this.#name = utf8Bytes(dialect.sampleName(family));
+    this.#names = family.labelNames;
+    this.#order = order;
+    this.#formatLe = dialect.leText;
+  }
+
+  /** Writes one series' lines; returns `line` advanced past them. */
+  series(w: ByteWriter, s: HistogramSample, ends: Int32Array | null, line: number): number {
+    const name = this.#name;
+    const pairs = utf8Bytes(labelPairs(s.labels, this.#names, this.#order));
+    // One series repeats its bucket prefix once per bucket: copy it from bytes, not a string.
+    const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
+    const end = (v: number) => {
+      if (ends === null) w.value(v);
+      else ends[line] = w.length;
+      line++;
+    };
+    let infSeen = false;
+    for (const b of s.buckets) {
+      let le = this.#leText.get(b.le);
+      if (le === undefined) {
+        le = latin1Bytes(this.#formatLe(b.le) + '"}');
+        this.#leText.set(b.le, le);
+      }
+      w.range(bucket, 0, bucket.length);
+      w.range(le, 0, le.length);
+      end(b.count);
+      if (b.le === Infinity) infSeen = true;
+    }
+    // expfmt adds the +Inf bucket unless the histogram already has one.
+    if (!infSeen) {
+      w.range(bucket, 0, bucket.length);
+      w.range(this.#inf, 0, this.#inf.length);
+      end(s.count);
+    }
+    const braces = pairs === "" ? "" : "{" + pairs + "}";
+    w.bytes(name + "_sum" + braces);
+    end(s.sum);
+    w.bytes(name + "_count" + braces);
+    end(s.count);
+    return line;
+  }
+}
+
+/** Bytes of a string of one char per byte (see `utf8Bytes`). */
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /**
