@@ -31,7 +31,8 @@ const USAGE =
   scrape     (default) scrape times against the C floor, read modes, encoder vs prom-client,
              memory over many scrapes, landing page during a big scrape
   overhead   cost of tracepoint, raw_tp, tp_btf and uprobe programs on a getpid loop
-  profile    the exporter under --cpu-prof while scraping a --keys map (default 100000)
+  profile    the exporter under --cpu-prof while scraping a --keys map (default 100000);
+             --histogram profiles the histogram config (bench_hist.yaml) instead
   spans      USDT events at stepped rates through the usdt-span ring buffer into OTLP spans:
              spans received, loss, exporter CPU per 10k spans
   --short    small sizes and few iterations (what CI runs)
@@ -46,6 +47,7 @@ function parse(argv: string[]) {
       short: { type: "boolean", default: false },
       out: { type: "string" },
       keys: { type: "string" },
+      histogram: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -61,7 +63,7 @@ function parse(argv: string[]) {
   }
   const name = suite === "scrape" ? "latest" : `${suite}-latest`;
   const out = values.out ?? `${ROOT}/bench/results/${name}${values.short ? "-short" : ""}.json`;
-  return { suite, short: values.short, keys, out, help: values.help };
+  return { suite, short: values.short, keys, histogram: values.histogram, out, help: values.help };
 }
 
 /** Re-runs this script under `unshare --mount` with a fresh bpffs; returns its exit code. */
@@ -128,7 +130,14 @@ async function runSuite(opts: ReturnType<typeof parse>): Promise<void> {
     say("building");
     const artifacts = await buildArtifacts();
     if (opts.suite === "profile") {
-      const results = await runProfile(artifacts, opts.keys, opts.short ? 5 : 20, cleanup, say);
+      const results = await runProfile(
+        artifacts,
+        opts.keys,
+        opts.short ? 5 : 20,
+        cleanup,
+        say,
+        opts.histogram,
+      );
       console.log("\n" + profileReport(results));
       writeJson(opts.out, { meta: meta(opts.short ? "short" : "full"), ...results });
       return;

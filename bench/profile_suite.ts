@@ -15,6 +15,8 @@ import { summarize, type Summary } from "./stats.ts";
 /** A profiled run of scrapes. */
 export interface ProfileResults {
   keys: number;
+  /** Whether the histogram config was scraped rather than the counter one. */
+  histogram: boolean;
   scrapes: number;
   wall: Summary;
   profile: string;
@@ -23,21 +25,26 @@ export interface ProfileResults {
   byFunction: Breakdown;
 }
 
-/** Profiles `scrapes` scrapes of a `keys`-key counter map (after 3 warm-up scrapes). */
+/**
+ * Profiles `scrapes` scrapes of a `keys`-key counter map, or of the histogram map filled to
+ * about `keys` keys (after 3 warm-up scrapes).
+ */
 export async function runProfile(
   a: Artifacts,
   keys: number,
   scrapes: number,
   cleanup: Cleanup,
   say: (line: string) => void,
+  histogram = false,
 ): Promise<ProfileResults> {
   const maps = BenchMaps.create(a.benchObject);
   cleanup.add(() => maps.close());
   say(`filling ${keys.toLocaleString("en-US")} keys`);
-  maps.fillOps(keys);
+  if (histogram) maps.fillLatency(keys);
+  else maps.fillOps(keys);
   const dir = `${OUT}/profile-${Date.now()}`;
   Deno.mkdirSync(dir, { recursive: true });
-  const ex = await ExporterProcess.start(a.configDir, "bench", [
+  const ex = await ExporterProcess.start(a.configDir, histogram ? "bench_hist" : "bench", [
     "--cpu-prof",
     `--cpu-prof-dir=${dir}`,
   ]);
@@ -54,6 +61,7 @@ export async function runProfile(
   const s = summarizeProfile(JSON.parse(Deno.readTextFileSync(profile)));
   return {
     keys,
+    histogram,
     scrapes,
     wall: summarize(wall),
     profile,

@@ -316,7 +316,8 @@ export function profileReport(r: ProfileResults): string {
   const pct = (v: number) => `${((v / r.sampledMs) * 100).toFixed(1)}%`;
   return [
     formatTable(
-      `Exporter CPU profile: ${r.scrapes} scrapes of ${r.keys.toLocaleString("en-US")} keys ` +
+      `Exporter CPU profile: ${r.scrapes} scrapes of ${r.keys.toLocaleString("en-US")} keys` +
+        (r.histogram ? " (histogram config) " : " ") +
         `(median ${ms(r.wall.median)}), ${r.sampledMs.toFixed(0)} ms sampled; self time`,
       ["area", "ms", "share"],
       r.byArea.map(([k, v]) => [k, v, pct(v)]),

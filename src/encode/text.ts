@@ -89,7 +89,10 @@ interface Prepared {
    * reused and refilled by the next scrape while this one still streams.
    */
   values: Float64Array | null;
-  /** Line prefixes of a scalar family whose samples carry memos. */
+  /**
+   * Line prefixes of a scalar family whose samples carry memos, or of every line of a histogram
+   * family (its buckets, then +Inf unless a bucket is +Inf, then `_sum` and `_count`).
+   */
   prefixes: Prefixes | null;
 }
 
@@ -105,6 +108,8 @@ interface FamilyMemo {
 /** A writer's reuse state: one entry per family name whose samples carried memos. */
 interface WriterState {
   families: Map<string, FamilyMemo>;
+  /** Line prefixes of each histogram family at its last encode, by family name. */
+  histograms: Map<string, HistogramMemo>;
   /** The last epoch this writer stamped. */
   epochs: number;
   /** Whether this writer stamps memos and keeps prefixes (false for one-shot writers). */
@@ -182,8 +187,186 @@ function prepareOne(
     return 0;
   };
   const last = state.keeps ? state.families.get(family.name) : undefined;
+  if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
+    const same = unchangedSeries(input as ScalarSample[], last, state);
+    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
+  }
   const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
-  for (let i = 1; checkDuplicates && i < samples.length; i++) {
+  if (family.type === "histogram") {
+    const hs = samples as HistogramSample[];
+    return prepareHistogram(family, hs, order, checkDuplicates, compare, state, textPrefixes);
+  }
+  let prefixes: Prefixes | null = null;
+  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  let values: Float64Array | null = null;
+  const scalars = samples as ScalarSample[];
+  if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
+  // Ranks stamped now are trusted by this writer's next encode of the family.
+  const epoch: Epoch = state.keeps ? ++state.epochs : -1;
+  values = new Float64Array(scalars.length);
+  for (let i = 0; i < scalars.length; i++) {
+    const s = scalars[i] as ScalarSample;
+    values[i] = s.value;
+    const memo = s.memo;
+    if (memo !== undefined && state.keeps) {
+      memo.rank = i;
+      memo.epoch = epoch;
+      // Written only when it changes: the state is long-lived, so this is a one-time store.
+      if (memo.owner !== state) memo.owner = state;
+    }
+  }
+  if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
+  return { family, samples, order, values, prefixes };
+}
+
+/**
+ * The family's samples in last encode's order and their values, when they are exactly the
+ * series the writer ranked then (all memos of that encode, each rank once); else null. One pass
+ * instead of a sort, a prefix check and a value copy, and no memo is written: ranks and epoch
+ * stay valid as they are, so the next encode can trust them again.
+ */
+function unchangedSeries(
+  input: ScalarSample[],
+  last: FamilyMemo,
+  owner: WriterState,
+): { samples: ScalarSample[]; values: Float64Array } | null {
+  const n = input.length;
+  if (last.prefixes === null || last.prefixes.ends.length !== n) return null;
+  const samples = new Array<ScalarSample>(n);
+  const values = new Float64Array(n);
+  const epoch = last.epoch;
+  for (let i = 0; i < n; i++) {
+    const s = input[i] as ScalarSample;
+    const m = s.memo;
+    if (m === undefined || m.epoch !== epoch || m.owner !== owner) return null;
+    const r = m.rank;
+    // Ranks of one epoch are distinct unless a memo came twice: then sort as usual.
+    if (r >= n || samples[r] !== undefined) return null;
+    samples[r] = s;
+    values[r] = s.value;
+  }
+  return { samples, values };
+}
+
+/**
+ * A sorted histogram family. Its line prefixes are rendered once and kept while the writer sees
+ * the same series (label values and bucket bounds) scrape after scrape; only the counts, read
+ * from the samples as the lines are written, change.
+ */
+function prepareHistogram(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  order: number[],
+  checkDuplicates: boolean,
+  compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
+  state: WriterState,
+  textPrefixes: boolean,
+): Prepared {
+  const kept = state.keeps ? state.histograms.get(family.name) : undefined;
+  // The same series as last time were checked for duplicates then.
+  if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
+    return { family, samples, order, values: null, prefixes: textPrefixes ? kept.prefixes : null };
+  }
+  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  // Prefixes pay off from the second encode on: one-shot writers write lines directly.
+  if (!textPrefixes || !state.keeps) {
+    return { family, samples, order, values: null, prefixes: null };
+  }
+  const prefixes = histogramPrefixes(family, samples, order, state.dialect);
+  state.histograms.set(family.name, histogramMemo(family, samples, prefixes));
+  return { family, samples, order, values: null, prefixes };
+}
+
+/** What a writer keeps of a histogram family's last encode to tell whether it can reuse it. */
+interface HistogramMemo {
+  /** Sample name and label names the prefixes were rendered with. */
+  name: string;
+  labelNames: string[];
+  /** Every series' label values, one after another (copied: callers may reuse arrays). */
+  labels: string[];
+  /** Every series' bucket bounds, one after another, and each series' bucket count. */
+  les: Float64Array;
+  counts: Int32Array;
+  prefixes: Prefixes;
+}
+
+function histogramMemo(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  prefixes: Prefixes,
+): HistogramMemo {
+  const labels: string[] = [];
+  const counts = new Int32Array(samples.length);
+  let n = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as HistogramSample;
+    for (const v of s.labels) labels.push(v);
+    counts[i] = s.buckets.length;
+    n += s.buckets.length;
+  }
+  const les = new Float64Array(n);
+  n = 0;
+  for (const s of samples) for (const b of s.buckets) les[n++] = b.le;
+  return {
+    name: family.name,
+    labelNames: family.labelNames.slice(),
+    labels,
+    les,
+    counts,
+    prefixes,
+  };
+}
+
+function sameHistogramSeries(
+  memo: HistogramMemo,
+  family: MetricFamily,
+  samples: HistogramSample[],
+): boolean {
+  const names = family.labelNames;
+  if (memo.name !== family.name || memo.counts.length !== samples.length) return false;
+  if (memo.labelNames.length !== names.length) return false;
+  for (let i = 0; i < names.length; i++) if (memo.labelNames[i] !== names[i]) return false;
+  const { labels, les, counts } = memo;
+  for (let i = 0, l = 0, b = 0; i < samples.length; i++) {
+    const s = samples[i] as HistogramSample;
+    for (let k = 0; k < s.labels.length; k++) if (labels[l++] !== s.labels[k]) return false;
+    const buckets = s.buckets;
+    if (counts[i] !== buckets.length) return false;
+    for (let k = 0; k < buckets.length; k++) {
+      if (les[b++] !== (buckets[k] as { le: number }).le) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Every line prefix of a histogram family in sorted order: per series its `_bucket{...,le="..."}`
+ * lines, the `+Inf` bucket unless one of its bounds is +Inf, then `_sum` and `_count`.
+ */
+function histogramPrefixes(
+  family: MetricFamily,
+  samples: HistogramSample[],
+  order: number[],
+  dialect: TextDialect,
+): Prefixes {
+  let lines = 0;
+  for (const s of samples) lines += s.buckets.length + 3;
+  const w = new ByteWriter(lines * 48 + 64, Infinity);
+  const ends = new Int32Array(lines);
+  const r = new HistogramRenderer(family, order, dialect);
+  let line = 0;
+  for (const s of samples) line = r.series(w, s, ends, line);
+  return { bytes: w.take(), ends: ends.subarray(0, line) };
+}
+
+function checkNoDuplicates(
+  family: MetricFamily,
+  samples: Array<ScalarSample | HistogramSample>,
+  order: number[],
+  compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
+): void {
+  const names = family.labelNames;
+  for (let i = 1; i < samples.length; i++) {
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
       throw new Error(
@@ -192,28 +375,6 @@ function prepareOne(
       );
     }
   }
-  let prefixes: Prefixes | null = null;
-  let values: Float64Array | null = null;
-  if (family.type !== "histogram") {
-    const scalars = samples as ScalarSample[];
-    if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
-    // Ranks stamped now are trusted by this writer's next encode of the family.
-    const epoch: Epoch = state.keeps ? ++state.epochs : -1;
-    values = new Float64Array(scalars.length);
-    for (let i = 0; i < scalars.length; i++) {
-      const s = scalars[i] as ScalarSample;
-      values[i] = s.value;
-      const memo = s.memo;
-      if (memo !== undefined && state.keeps) {
-        memo.rank = i;
-        memo.epoch = epoch;
-        // Written only when it changes: the state is long-lived, so this is a one-time store.
-        if (memo.owner !== state) memo.owner = state;
-      }
-    }
-    if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
-  }
-  return { family, samples, order, values, prefixes };
 }
 
 /**
@@ -395,12 +556,31 @@ function* writeFamilies(
     const name = utf8Bytes(dialect.sampleName(family));
     const names = family.labelNames;
     dialect.header(w, family);
-    if (family.type === "histogram") {
-      // Every series of a histogram usually shares one set of bounds: format each once.
-      const leText = new Map<number, Uint8Array>();
+    if (family.type === "histogram" && prefixes === null) {
+      // A one-shot writer: rendering prefixes first would only copy every line twice.
+      const r = new HistogramRenderer(family, order, dialect);
       for (const s of samples as HistogramSample[]) {
-        const pairs = utf8Bytes(labelPairs(s.labels, names, order));
-        histogramLines(w, name, pairs, s, leText, dialect.leText);
+        r.series(w, s, null, 0);
+        if (w.length >= target) yield w.take();
+      }
+    } else if (family.type === "histogram") {
+      const { bytes, ends } = prefixes as Prefixes;
+      let line = 0;
+      let start = 0;
+      // Counts are read here, as each line is written: the fold makes new samples per scrape.
+      for (const s of samples as HistogramSample[]) {
+        let infSeen = false;
+        for (const b of s.buckets) {
+          const end = ends[line++] as number;
+          w.line(bytes, start, end, b.count);
+          start = end;
+          if (b.le === Infinity) infSeen = true;
+        }
+        for (let k = infSeen ? 1 : 0; k < 3; k++) {
+          const end = ends[line++] as number;
+          w.line(bytes, start, end, k === 1 ? s.sum : s.count);
+          start = end;
+        }
         if (w.length >= target) yield w.take();
       }
     } else {
@@ -429,38 +609,62 @@ function* writeFamilies(
   if (w.length > 0) yield w.take();
 }
 
-function histogramLines(
-  w: ByteWriter,
-  name: string,
-  pairs: string,
-  s: HistogramSample,
-  leText: Map<number, Uint8Array>,
-  formatLe: (le: number) => string,
-): void {
-  // One series writes its bucket prefix once per bucket: copy it from bytes, not from a string.
-  const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
-  let infSeen = false;
-  for (const b of s.buckets) {
-    let le = leText.get(b.le);
-    if (le === undefined) {
-      le = latin1Bytes(formatLe(b.le) + '"}');
-      leText.set(b.le, le);
+/**
+ * Writes the lines of histogram series: with their values (`ends` null), or as prefixes only,
+ * recording where each line ends in `ends`.
+ */
+class HistogramRenderer {
+  readonly #name: string;
+  readonly #names: readonly string[];
+  readonly #order: number[];
+  readonly #formatLe: (le: number) => string;
+  // Every series of a histogram usually shares one set of bounds: format each once.
+  readonly #leText = new Map<number, Uint8Array>();
+  readonly #inf = latin1Bytes('+Inf"}');
+
+  constructor(family: MetricFamily, order: number[], dialect: TextDialect) {
+    this.#name = utf8Bytes(dialect.sampleName(family));
+    this.#names = family.labelNames;
+    this.#order = order;
+    this.#formatLe = dialect.leText;
+  }
+
+  /** Writes one series' lines; returns `line` advanced past them. */
+  series(w: ByteWriter, s: HistogramSample, ends: Int32Array | null, line: number): number {
+    const name = this.#name;
+    const pairs = utf8Bytes(labelPairs(s.labels, this.#names, this.#order));
+    // One series repeats its bucket prefix once per bucket: copy it from bytes, not a string.
+    const bucket = latin1Bytes(name + "_bucket{" + pairs + (pairs === "" ? 'le="' : ',le="'));
+    const end = (v: number) => {
+      if (ends === null) w.value(v);
+      else ends[line] = w.length;
+      line++;
+    };
+    let infSeen = false;
+    for (const b of s.buckets) {
+      let le = this.#leText.get(b.le);
+      if (le === undefined) {
+        le = latin1Bytes(this.#formatLe(b.le) + '"}');
+        this.#leText.set(b.le, le);
+      }
+      w.range(bucket, 0, bucket.length);
+      w.range(le, 0, le.length);
+      end(b.count);
+      if (b.le === Infinity) infSeen = true;
     }
-    w.range(bucket, 0, bucket.length);
-    w.line(le, 0, le.length, b.count);
-    if (b.le === Infinity) infSeen = true;
+    // expfmt adds the +Inf bucket unless the histogram already has one.
+    if (!infSeen) {
+      w.range(bucket, 0, bucket.length);
+      w.range(this.#inf, 0, this.#inf.length);
+      end(s.count);
+    }
+    const braces = pairs === "" ? "" : "{" + pairs + "}";
+    w.bytes(name + "_sum" + braces);
+    end(s.sum);
+    w.bytes(name + "_count" + braces);
+    end(s.count);
+    return line;
   }
-  // expfmt adds the +Inf bucket unless the histogram already has one.
-  if (!infSeen) {
-    w.range(bucket, 0, bucket.length);
-    w.bytes('+Inf"}');
-    w.value(s.count);
-  }
-  const braces = pairs === "" ? "" : "{" + pairs + "}";
-  w.bytes(name + "_sum" + braces);
-  w.value(s.sum);
-  w.bytes(name + "_count" + braces);
-  w.value(s.count);
 }
 
 /** Bytes of a string of one char per byte (see `utf8Bytes`). */
@@ -488,6 +692,7 @@ export class TextWriter {
     this.#pool = opts.pool ?? null;
     this.#state = {
       families: new Map(),
+      histograms: new Map(),
       epochs: 0,
       keeps: opts.keeps ?? true,
       dialect: opts.dialect ?? TEXT_0_0_4,
@@ -558,7 +763,13 @@ export interface SortedFamily {
  * writers of other formats. One-shot: no memo is trusted or stamped.
  */
 export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] {
-  const state: WriterState = { families: new Map(), epochs: 0, keeps: false, dialect: TEXT_0_0_4 };
+  const state: WriterState = {
+    families: new Map(),
+    histograms: new Map(),
+    epochs: 0,
+    keeps: false,
+    dialect: TEXT_0_0_4,
+  };
   return prepare(families, state, false);
 }
 

@@ -187,6 +187,10 @@ function emitOrder(les: number[]): number[] | null {
 /**
  * Groups aggregated rows by all but their last label and folds each group into a cumulative
  * histogram. Throws when a bucket label is not an unsigned integer (the metric is dropped).
+ *
+ * Counts accumulate in one Float64Array, a row of columns per group, instead of a map per
+ * group: each distinct bucket label is parsed once per call and mapped to its column, so a row
+ * costs one string lookup and one add (the per-group maps were most of a histogram scrape).
  */
 export function foldHistogram(
   samples: readonly ScalarSample[],
@@ -197,47 +201,90 @@ export function foldHistogram(
     throw new RangeError(`Cannot fold histogram "${conf.name}": it needs a bucket label`);
   }
   const n = arity - 1;
-  const groups = new Map<string, { labels: string[]; counts: Map<number, number> }>();
+  // An unusable config still has its rows checked, as it did before it yielded nothing.
+  const skip = histogramSkipReason(conf);
+  const layout = skip === null ? layoutFor(conf) : NO_BUCKETS;
+  const columns = bucketColumns(layout);
+  // Column `keys.length` holds the sum slot unless the sum key is itself a bucket.
+  const width = layout.keys.length + 1;
+  const columnOf = new Map<string, number>();
+  const slots = new Map<string, number>();
+  const labels: string[][] = [];
+  let counts = new Float64Array(width * 64);
   for (const s of samples) {
     if (s.labels.length !== arity) {
       throw new RangeError(
         `Cannot fold histogram "${conf.name}": row has ${s.labels.length} labels, want ${arity}`,
       );
     }
-    const bucket = parseBucketKey(s.labels[n] as string);
-    const key = labelKey(s.labels, n);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { labels: s.labels.slice(0, n), counts: new Map() };
-      groups.set(key, g);
+    const text = s.labels[n] as string;
+    let column = columnOf.get(text);
+    if (column === undefined) {
+      // Distinct labels can parse to one index ("16", "0x10"): they share a column and are
+      // summed, rather than letting Go's random map order pick one.
+      column = columns.get(parseBucketKey(text)) ?? -1;
+      columnOf.set(text, column);
     }
-    // Distinct labels can parse to one index ("16", "0x10"): sum them rather than letting
-    // Go's random map order pick one.
-    g.counts.set(bucket, (g.counts.get(bucket) ?? 0) + s.value);
+    const key = labelKey(s.labels, n);
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = labels.length;
+      slots.set(key, slot);
+      labels.push(s.labels.slice(0, n));
+      if ((slot + 1) * width > counts.length) counts = grown(counts);
+    }
+    if (column !== -1) {
+      const at = slot * width + column;
+      counts[at] = (counts[at] as number) + s.value;
+    }
   }
-  if (groups.size === 0 || histogramSkipReason(conf) !== null) return [];
+  if (labels.length === 0 || skip !== null) return [];
+  return cumulate(labels, counts, width, layout, columns.get(layout.sumKey) as number);
+}
 
-  const layout = layoutFor(conf);
-  const out: HistogramSample[] = [];
-  const cums = new Array<number>(layout.keys.length);
-  for (const g of groups.values()) {
+const NO_BUCKETS: Layout = { keys: [], les: [], emit: null, sumKey: -1, multiplier: 1 };
+
+/** Column of every bucket index the layout reads (keys first, then the sum slot). */
+function bucketColumns(layout: Layout): Map<number, number> {
+  const columns = new Map<number, number>();
+  layout.keys.forEach((k, i) => columns.set(k, i));
+  if (!columns.has(layout.sumKey)) columns.set(layout.sumKey, layout.keys.length);
+  return columns;
+}
+
+function grown(counts: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(counts.length * 2);
+  next.set(counts);
+  return next;
+}
+
+// Turns each group's row of bucket counts into cumulative buckets, a count and a sum.
+function cumulate(
+  labels: string[][],
+  counts: Float64Array,
+  width: number,
+  layout: Layout,
+  sumColumn: number,
+): HistogramSample[] {
+  const k = layout.keys.length;
+  const out = new Array<HistogramSample>(labels.length);
+  const cums = new Float64Array(k);
+  for (let g = 0; g < labels.length; g++) {
+    const base = g * width;
     let cum = 0;
-    for (let i = 0; i < layout.keys.length; i++) {
-      cum += g.counts.get(layout.keys[i] as number) ?? 0;
+    for (let i = 0; i < k; i++) {
+      cum += counts[base + i] as number;
       cums[i] = cum;
     }
-    const buckets: HistogramSample["buckets"] = [];
-    if (layout.emit === null) {
-      for (let i = 0; i < cums.length; i++) {
-        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
-      }
-    } else {
-      for (const i of layout.emit) {
-        buckets.push({ le: layout.les[i] as number, count: cums[i] as number });
-      }
+    // Sized up front: pushing grows each array several times.
+    const emit = layout.emit;
+    const buckets: HistogramSample["buckets"] = new Array(emit === null ? k : emit.length);
+    for (let j = 0; j < buckets.length; j++) {
+      const i = emit === null ? j : emit[j] as number;
+      buckets[j] = { le: layout.les[i] as number, count: cums[i] as number };
     }
-    const sum = (g.counts.get(layout.sumKey) ?? 0) * layout.multiplier;
-    out.push({ labels: g.labels, buckets, count: cum, sum });
+    const sum = (counts[base + sumColumn] as number) * layout.multiplier;
+    out[g] = { labels: labels[g] as string[], buckets, count: cum, sum };
   }
   return out;
 }

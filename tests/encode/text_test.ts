@@ -493,3 +493,89 @@ Deno.test("two writers keep their own state, even over memos they share", () => 
     '# HELP m Help for m\n# TYPE m counter\nm{a="a"} 1\nm{a="b"} 0\n',
   );
 });
+
+Deno.test("a kept writer reuses histogram lines only while series and bounds stay the same", () => {
+  const h = (labels: string[], les: number[], base: number): HistogramSample => ({
+    labels,
+    buckets: les.map((le, i) => ({ le, count: base + i })),
+    count: base + les.length,
+    sum: base / 4,
+  });
+  const fam = (samples: HistogramSample[], labelNames = ["dev"]) =>
+    histogram("lat", labelNames, samples);
+  const w = new TextWriter();
+  const shared = ["sda"];
+  const scrapes: HistogramFamily[] = [
+    fam([h(["sdb"], [1, 2], 1), h(shared, [1, 2], 5)]),
+    // Same series, new counts: the kept lines carry the new values.
+    fam([h(shared, [1, 2], 7), h(["sdb"], [1, 2], 2)]),
+    // The shared label array changes in place before this one (same count, same bounds).
+    fam([h(shared, [1, 2], 7), h(["sdb"], [1, 2], 2)]),
+    // One bound changed, nothing else.
+    fam([h(shared, [1, 2], 7), h(["sdb"], [1, 3], 2)]),
+    // A series added, an Infinity bound.
+    fam([h(shared, [1, 2], 7), h(["sdc"], [1, 2], 0), h(["sdb"], [1, 3], 2)]),
+    fam([h(shared, [1, Infinity], 3), h(["sdc"], [1, 2], 0)]),
+    // Same series under another label name.
+    fam([h(shared, [1, Infinity], 3), h(["sdc"], [1, 2], 0)], ["disk"]),
+    fam([h(['\u00e9"x'], [0.5], 1)]),
+  ];
+  for (const [i, f] of scrapes.entries()) {
+    if (i === 2) shared[0] = "nvme0n1";
+    assert.equal(w.text([f]), encodeText([f]), `scrape ${i}`);
+  }
+  assert.deepEqual(w.text([scrapes[5]!]).split("\n").slice(2, -1), [
+    'lat_bucket{dev="nvme0n1",le="1"} 3',
+    'lat_bucket{dev="nvme0n1",le="+Inf"} 4',
+    'lat_sum{dev="nvme0n1"} 0.75',
+    'lat_count{dev="nvme0n1"} 5',
+    'lat_bucket{dev="sdc",le="1"} 0',
+    'lat_bucket{dev="sdc",le="2"} 1',
+    'lat_bucket{dev="sdc",le="+Inf"} 2',
+    'lat_sum{dev="sdc"} 0',
+    'lat_count{dev="sdc"} 2',
+  ]);
+  assert.equal(
+    w.text([scrapes[7]!]).split("\n")[2],
+    'lat_bucket{dev="\u00e9\\"x",le="0.5"} 1',
+  );
+  // A duplicate that appears after a kept encode is still caught.
+  assert.throws(
+    () => w.text([fam([h(["sdc"], [1], 0), h(["sdc"], [1], 1)])]),
+    /series \{dev="sdc"\} occurs more than once/,
+  );
+});
+
+Deno.test("a distinct family whose series did not change keeps its order; a swap does not", () => {
+  const rand = prng(11);
+  const memos = new Map<number, SeriesMemo>();
+  const writer = new TextWriter();
+  let live = [3, 1, 4, 15, 9, 2, 6];
+  for (let scrape = 0; scrape < 16; scrape++) {
+    // Same count every time: unchanged, one series swapped for another, or reordered input.
+    if (scrape % 4 === 1) live[Math.floor(rand() * live.length)] = 100 + scrape;
+    if (scrape % 4 === 2) live = live.sort(() => rand() - 0.5);
+    const make = (withMemos: boolean) => {
+      const f = counter("d", ["id"], live.map((i) => [[`s${i}`], i * 10 + scrape]));
+      f.distinct = true;
+      if (!withMemos) return f;
+      f.samples.forEach((s, k) => {
+        let m = memos.get(live[k]!);
+        if (m === undefined) memos.set(live[k]!, m = memo());
+        s.memo = m;
+      });
+      return f;
+    };
+    assert.equal(writer.text([make(true)]), encodeText([make(false)]), `scrape ${scrape}`);
+  }
+  // One memo on two samples (a caller bug) still writes both lines, as without memos.
+  const f = counter("d", ["id"], [[["s1"], 1], [["s1"], 2]]);
+  f.distinct = true;
+  const m = memo();
+  for (const s of f.samples) s.memo = m;
+  writer.text([f]);
+  assert.equal(
+    writer.text([f]),
+    '# HELP d Help for d\n# TYPE d counter\nd{id="s1"} 1\nd{id="s1"} 2\n',
+  );
+});

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { BucketType, HistogramConfig } from "../../src/config/types.ts";
-import type { ScalarSample } from "../../src/encode/model.ts";
-import { foldHistogram } from "../../src/exporter/histogram.ts";
+import type { HistogramSample, ScalarSample } from "../../src/encode/model.ts";
+import { foldHistogram, parseBucketKey } from "../../src/exporter/histogram.ts";
 import { aggregate } from "../../src/exporter/aggregate.ts";
 import { check } from "./runs.ts";
 
@@ -111,3 +111,68 @@ function bound(conf: HistogramConfig, i: number): number {
       return i * m;
   }
 }
+
+/**
+ * The fold as it was written before counts moved into a Float64Array: a map of bucket index
+ * to count per group, in first-seen group order. The typed fold must agree with it exactly.
+ */
+function mapFold(samples: ScalarSample[], conf: HistogramConfig): HistogramSample[] {
+  const n = conf.labels.length - 1;
+  const groups = new Map<string, { labels: string[]; counts: Map<number, number> }>();
+  for (const s of samples) {
+    const bucket = parseBucketKey(s.labels[n]!);
+    const key = JSON.stringify(s.labels.slice(0, n));
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, g = { labels: s.labels.slice(0, n), counts: new Map() });
+    g.counts.set(bucket, (g.counts.get(bucket) ?? 0) + s.value);
+  }
+  const m = conf.bucket_multiplier === 0 ? 1 : conf.bucket_multiplier;
+  const fixed = conf.bucket_type === "fixed";
+  const keys = fixed ? [...new Set(conf.bucket_keys)].sort((a, b) => a - b) : [];
+  for (let i = conf.bucket_min; !fixed && i <= conf.bucket_max; i++) keys.push(i);
+  const sumKey = fixed ? conf.bucket_keys.at(-1)! + 1 : conf.bucket_max + 1;
+  return [...groups.values()].map((g) => {
+    let cum = 0;
+    const byLe = new Map<number, number>();
+    for (const k of keys) {
+      cum += g.counts.get(k) ?? 0;
+      byLe.set(bound({ ...conf, bucket_multiplier: m }, k), cum);
+    }
+    const buckets = [...byLe].sort((a, b) => a[0] - b[0]).map(([le, count]) => ({ le, count }));
+    return { labels: g.labels, buckets, count: cum, sum: (g.counts.get(sumKey) ?? 0) * m };
+  });
+}
+
+// Unsorted fixed keys (the sum slot can then be a bucket too), two group labels, fractional
+// and negative values, and bucket labels that spell one index several ways.
+const oddCases = fc.record({
+  conf: fc.oneof(
+    layouts,
+    fc.uniqueArray(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 6 })
+      .map((keys) => config("fixed", 0, 0, keys, 2)),
+  ),
+  rows: fc.array(
+    fc.record({
+      a: fc.constantFrom("x", "y"),
+      b: fc.constantFrom("1", "22", ""),
+      bucket: fc.integer({ min: 0, max: 20 }),
+      spelling: fc.constantFrom((i: number) => String(i), (i: number) => "0x" + i.toString(16)),
+      value: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double({ noNaN: true })),
+    }),
+    { maxLength: 80 },
+  ),
+});
+
+Deno.test("the typed fold equals a fold over per-group maps, bit for bit", () => {
+  check(
+    fc.property(oddCases, ({ conf, rows }) => {
+      const three = { ...conf, labels: [conf.labels[0]!, conf.labels[0]!, conf.labels[1]!] };
+      const samples = rows.map((r) => ({
+        labels: [r.a, r.b, r.spelling(r.bucket)],
+        value: r.value,
+      }));
+      assert.deepEqual(foldHistogram(samples, three), mapFold(samples, three));
+    }),
+    400,
+  );
+});
