@@ -14,6 +14,14 @@ export const CONTENT_TYPE_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 const LABEL_ESCAPES = /[\\"\n]/;
+
+// The preparation yields after every STEP_MASK + 1 series (see `TextWriter.chunksSliced`).
+const STEP_MASK = 4095;
+
+// Runs a stepped preparation to its end without pausing.
+function runSteps<T>(steps: Generator<void, T>): T {
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
 const HELP_ESCAPES = /[\\\n]/;
 
 /**
@@ -116,11 +124,11 @@ interface WriterState {
  * agree on type, help and labels), families sort by name, series by label values in label-name
  * order, and a series seen twice is an error.
  */
-function prepare(
+function* prepare(
   families: readonly MetricFamily[],
   state: WriterState,
   textPrefixes = true,
-): Prepared[] {
+): Generator<void, Prepared[]> {
   const live = families.filter((f) => f.samples.length > 0);
   // Array#sort is stable, so merged samples keep their input order until sorted below.
   live.sort((a, b) => compareUtf8(a.name, b.name));
@@ -137,7 +145,7 @@ function prepare(
     const merged = j > i + 1;
     i = j;
     const check = merged || first.type === "histogram" || !first.distinct;
-    out.push(prepareOne(first, samples, check, state, textPrefixes));
+    out.push(yield* prepareOne(first, samples, check, state, textPrefixes));
   }
   return out;
 }
@@ -153,18 +161,20 @@ function checkSameShape(a: MetricFamily, b: MetricFamily): void {
   if (what !== null) throw new Error(`Cannot merge families named "${a.name}": ${what}`);
 }
 
-function prepareOne(
+function* prepareOne(
   family: MetricFamily,
   input: Array<ScalarSample | HistogramSample>,
   checkDuplicates: boolean,
   state: WriterState,
   textPrefixes: boolean,
-): Prepared {
+): Generator<void, Prepared> {
   const names = family.labelNames;
   const order = names.map((_, i) => i).sort((a, b) =>
     compareUtf8(names[a] as string, names[b] as string)
   );
-  for (const s of input) {
+  for (let i = 0; i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const s = input[i] as ScalarSample | HistogramSample;
     if (s.labels.length !== names.length) {
       throw new Error(
         `Cannot encode family "${family.name}": series has ${s.labels.length} label values ` +
@@ -181,8 +191,9 @@ function prepareOne(
     return 0;
   };
   const last = state.keeps ? state.families.get(family.name) : undefined;
-  const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
+  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   for (let i = 1; checkDuplicates && i < samples.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
       throw new Error(
@@ -195,11 +206,12 @@ function prepareOne(
   let values: Float64Array | null = null;
   if (family.type !== "histogram") {
     const scalars = samples as ScalarSample[];
-    if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
+    if (textPrefixes) prefixes = yield* linePrefixes(family, scalars, order, last, state);
     // Ranks stamped now are trusted by this writer's next encode of the family.
     const epoch: Epoch = state.keeps ? ++state.epochs : -1;
     values = new Float64Array(scalars.length);
     for (let i = 0; i < scalars.length; i++) {
+      if ((i & STEP_MASK) === STEP_MASK) yield;
       const s = scalars[i] as ScalarSample;
       values[i] = s.value;
       const memo = s.memo;
@@ -230,19 +242,20 @@ interface Prefixes {
  * The family's line prefixes. The writer's last prefixes of the family are reused as they are
  * when no series came or went, and copied from otherwise.
  */
-function linePrefixes(
+function* linePrefixes(
   family: MetricFamily,
   samples: ScalarSample[],
   order: number[],
   last: FamilyMemo | undefined,
   owner: WriterState,
-): Prefixes | null {
+): Generator<void, Prefixes | null> {
   const n = samples.length;
   let memos = 0;
   const old = last?.prefixes ?? undefined;
   const oldEpoch = last?.epoch ?? null;
   let same = old !== undefined && old.ends.length === n;
   for (let i = 0; i < n; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const m = (samples[i] as ScalarSample).memo;
     if (m === undefined) {
       same = false;
@@ -257,6 +270,7 @@ function linePrefixes(
   const ends = new Int32Array(n);
   const name = utf8Bytes(owner.dialect.sampleName(family));
   for (let i = 0; i < n; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = samples[i] as ScalarSample;
     const m = s.memo;
     if (old !== undefined && m !== undefined && m.epoch === oldEpoch && m.owner === owner) {
@@ -276,24 +290,27 @@ function linePrefixes(
  * memos it ranked are already mutually ordered, so they are placed by rank in linear time and
  * only the rest are sorted and merged in. A scrape whose series did not change sorts nothing.
  */
-function sortSamples<T extends ScalarSample | HistogramSample>(
+function* sortSamples<T extends ScalarSample | HistogramSample>(
   input: T[],
   order: number[],
   compare: (a: T, b: T) => number,
   epoch: Epoch | null,
   owner: WriterState,
-): T[] {
+): Generator<void, T[]> {
   let maxRank = -1;
   for (let i = 0; epoch !== null && i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const m = (input[i] as ScalarSample).memo;
     if (m !== undefined && m.epoch === epoch && m.owner === owner && m.rank > maxRank) {
       maxRank = m.rank;
     }
   }
-  if (maxRank === -1) return sortByLabels(input.slice(), order, compare);
+  if (maxRank === -1) return yield* sortByLabels(input.slice(), order, compare);
   const placed = new Array<T | undefined>(maxRank + 1);
   const fresh: T[] = [];
-  for (const s of input) {
+  for (let i = 0; i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const s = input[i] as T;
     const m = (s as ScalarSample).memo;
     const mine = m !== undefined && m.epoch === epoch && m.owner === owner;
     if (mine && placed[m.rank] === undefined) placed[m.rank] = s;
@@ -302,18 +319,20 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
   // Close the gaps left by series that are gone, in place.
   let n = 0;
   for (let i = 0; i < placed.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = placed[i];
     if (s !== undefined) placed[n++] = s;
   }
   placed.length = n;
   const ranked = placed as T[];
   if (fresh.length === 0) return ranked;
-  sortByLabels(fresh, order, compare);
+  yield* sortByLabels(fresh, order, compare);
   const out: T[] = new Array(ranked.length + fresh.length);
   let i = 0;
   let j = 0;
   let k = 0;
   while (i < ranked.length && j < fresh.length) {
+    if ((k & STEP_MASK) === STEP_MASK) yield;
     // Ties go to the ranked side, as a stable sort of ranked-then-fresh would order them.
     out[k++] = compare(ranked[i] as T, fresh[j] as T) <= 0 ? ranked[i++] as T : fresh[j++] as T;
   }
@@ -332,14 +351,15 @@ const UNSAFE_FOR_JOINED_SORT = /[\0\uD800-\uFFFF]/;
  * in a comparator; it agrees with `compare` whenever no value holds NUL (the separator sorts
  * below every other char) or a char from U+D800 up. Otherwise `compare` does the work.
  */
-function sortByLabels<T extends ScalarSample | HistogramSample>(
+function* sortByLabels<T extends ScalarSample | HistogramSample>(
   items: T[],
   order: number[],
   compare: (a: T, b: T) => number,
-): T[] {
+): Generator<void, T[]> {
   if (items.length < 2) return items;
   const keyed = new Array<{ key: string; item: T }>(items.length);
   for (let i = 0; i < items.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const item = items[i] as T;
     let key = "";
     for (let k = 0; k < order.length; k++) {
@@ -349,8 +369,12 @@ function sortByLabels<T extends ScalarSample | HistogramSample>(
     }
     keyed[i] = { key, item };
   }
+  // The sort itself is one call: it runs whole (only a scrape with new series gets here).
   keyed.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  for (let i = 0; i < items.length; i++) items[i] = (keyed[i] as { item: T }).item;
+  for (let i = 0; i < items.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    items[i] = (keyed[i] as { item: T }).item;
+  }
   return items;
 }
 
@@ -485,14 +509,32 @@ export class TextWriter {
     targetChunkBytes: number = DEFAULT_CHUNK_SIZE,
   ): Generator<Uint8Array<ArrayBuffer>> {
     const state = this.#state;
-    return writeChunks(prepare(families, state), Math.max(1, targetChunkBytes), state.dialect);
+    const prepared = runSteps(prepare(families, state));
+    return writeChunks(prepared, Math.max(1, targetChunkBytes), state.dialect);
+  }
+
+  /**
+   * Like `chunks`, with the preparation (merge, sort, checks, line prefixes, values) cut into
+   * steps of a few thousand series and `await pause()` between steps, so a large scrape does
+   * not hold the event loop for the whole preparation. The chunks are the same bytes.
+   */
+  async chunksSliced(
+    families: readonly MetricFamily[],
+    targetChunkBytes: number,
+    pause: () => Promise<void>,
+  ): Promise<Generator<Uint8Array<ArrayBuffer>>> {
+    const state = this.#state;
+    const steps = prepare(families, state);
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) await pause();
+    return writeChunks(r.value, Math.max(1, targetChunkBytes), state.dialect);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
   bytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
     // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
     const state = this.#state;
-    return concat([...writeChunks(prepare(families, state), 1024 * 1024, state.dialect)]);
+    return concat([...writeChunks(runSteps(prepare(families, state)), 1024 * 1024, state.dialect)]);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one string. */
@@ -533,7 +575,7 @@ export interface SortedFamily {
  */
 export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] {
   const state: WriterState = { families: new Map(), epochs: 0, keeps: false, dialect: TEXT_0_0_4 };
-  return prepare(families, state, false);
+  return runSteps(prepare(families, state, false));
 }
 
 /** `TextWriter.chunks` on a one-shot writer: nothing is reused from or kept for other calls. */

@@ -96,6 +96,14 @@ export class Slicer {
   }
 }
 
+// Thrown between the steps of a map read when the exporter was closed meanwhile.
+class DetachedError extends Error {
+  constructor() {
+    super("The exporter was closed during the scrape");
+    this.name = "DetachedError";
+  }
+}
+
 /** Exporter-wide options. */
 export interface ExporterOptions {
   /** The host's tables, for decoders and cgroup_id_map (kaddrs get them through `load`). */
@@ -400,8 +408,18 @@ export class Exporter {
     const writer = this.#writers.get(format);
     if (writer === undefined) throw new RangeError(`Cannot write format "${format}": no writer`);
     const shared = new SharedChunks();
-    const ready = this.collectWith((families) => {
-      shared.setSource(writer.chunks(families, targetChunkBytes));
+    const ready = this.collectWith(async (families) => {
+      if (writer.chunksSliced === undefined) {
+        shared.setSource(writer.chunks(families, targetChunkBytes));
+        return;
+      }
+      const slicer = new Slicer();
+      try {
+        const pause = () => slicer.maybeYield();
+        shared.setSource(await writer.chunksSliced(families, targetChunkBytes, pause));
+      } finally {
+        slicer.close();
+      }
     });
     const flight = { shared, ready };
     this.#flights.set(format, flight);
@@ -414,11 +432,12 @@ export class Exporter {
   }
 
   /**
-   * Like `collect`, and calls `render` on the families before the next scrape may start. Scalar
+   * Like `collect`, and calls `render` on the families (and awaits it when it returns a
+   * promise) before the next scrape may start. Scalar
    * samples are reused from scrape to scrape (see Aggregator.addSet): whatever must see this
    * scrape's values, such as a writer, belongs in `render`.
    */
-  collectWith<T>(render: (families: MetricFamily[]) => T): Promise<T> {
+  collectWith<T>(render: (families: MetricFamily[]) => T | Promise<T>): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
     this.#scrapeQueue = run.then(() => {}, () => {});
     return run;
@@ -446,6 +465,7 @@ export class Exporter {
         const f = await this.#collectOne(r, slicer, budget, read);
         if (f !== null) families.push(f);
       } catch (e) {
+        if (e instanceof DetachedError) return builtinFamilies(this, []);
         stats.fail(r.config, `${r.kind} "${r.conf.name}": ${(e as Error).message}`);
         if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
         else this.#failed(r, e as Error);
@@ -506,7 +526,13 @@ export class Exporter {
     budget: ConfigBudget,
     read: { entries: number | null },
   ): Promise<MetricFamily | null> {
-    const entries = r.map.readAll();
+    // Between read steps: let requests in, and stop once detached or over the budget.
+    const pause = async () => {
+      await slicer.maybeYield();
+      if (!this.#active) throw new DetachedError();
+      budget.check(r.conf.name);
+    };
+    const entries = r.map.readAllSliced ? await r.map.readAllSliced(pause) : r.map.readAll();
     read.entries = entries.count;
     budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);
