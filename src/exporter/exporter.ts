@@ -51,50 +51,11 @@ import { ScrapeStats } from "./scrape_stats.ts";
 import { LogThrottle } from "../log_throttle.ts";
 import { ProcessMetrics, type ProcessSource } from "./process_metrics.ts";
 import { procSource } from "./process_source.ts";
+import { Slicer } from "../slicer.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
 const ROWS_PER_SLICE = 4096;
-
-/**
- * Yields to the event loop once a slice of work has run for a few milliseconds. The yield is a
- * MessagePort round trip: a macrotask like `setTimeout(0)`, so pending requests are served in
- * between, but about 0.1 ms where a chained `setTimeout(0)` costs over 2 ms. Call `close()`
- * when done: an open port keeps the process alive.
- */
-export class Slicer {
-  #start = performance.now();
-  readonly budgetMs: number;
-  #channel: MessageChannel | null = null;
-  #resume: (() => void) | null = null;
-
-  constructor(budgetMs = 8) {
-    this.budgetMs = budgetMs;
-  }
-
-  /** Waits for a macrotask when the current slice is used up. */
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.#start < this.budgetMs) return;
-    if (this.#channel === null) {
-      this.#channel = new MessageChannel();
-      this.#channel.port1.onmessage = () => this.#resume?.();
-    }
-    const channel = this.#channel;
-    await new Promise<void>((resolve) => {
-      this.#resume = resolve;
-      channel.port2.postMessage(null);
-    });
-    this.#resume = null;
-    this.#start = performance.now();
-  }
-
-  /** Releases the message channel. */
-  close(): void {
-    this.#channel?.port1.close();
-    this.#channel?.port2.close();
-    this.#channel = null;
-  }
-}
 
 // Thrown between the steps of a map read when the exporter was closed meanwhile.
 class DetachedError extends Error {
@@ -414,12 +375,8 @@ export class Exporter {
         return;
       }
       const slicer = new Slicer();
-      try {
-        const pause = () => slicer.maybeYield();
-        shared.setSource(await writer.chunksSliced(families, targetChunkBytes, pause));
-      } finally {
-        slicer.close();
-      }
+      const pause = () => slicer.maybeYield();
+      shared.setSource(await writer.chunksSliced(families, targetChunkBytes, pause));
     });
     const flight = { shared, ready };
     this.#flights.set(format, flight);
@@ -445,12 +402,7 @@ export class Exporter {
 
   async #collect(): Promise<MetricFamily[]> {
     if (!this.#active) return builtinFamilies(this, []);
-    const slicer = new Slicer();
-    try {
-      return await this.#collectAll(slicer);
-    } finally {
-      slicer.close();
-    }
+    return await this.#collectAll(new Slicer());
   }
 
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
