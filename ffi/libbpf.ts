@@ -479,7 +479,7 @@ export class BpfMap {
    */
   readAll(mode: ReadMode = this.readMode): MapEntries {
     const steps = this.#read(mode, Infinity);
-    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+    for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
   }
 
   /**
@@ -493,7 +493,7 @@ export class BpfMap {
     mode: ReadMode = this.readMode,
   ): Promise<MapEntries> {
     const steps = this.#read(mode, Math.max(1, entriesPerStep));
-    for (let r = steps.next(); ; r = steps.next()) {
+    for (let r = steps.next();; r = steps.next()) {
       if (r.done) return r.value;
       await pause();
     }

@@ -20,7 +20,7 @@ const STEP_MASK = 4095;
 
 // Runs a stepped preparation to its end without pausing.
 function runSteps<T>(steps: Generator<void, T>): T {
-  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
 }
 const HELP_ESCAPES = /[\\\n]/;
 
