@@ -21,7 +21,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from ".
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
-import { foldHistogram, isNativeSchema0 } from "./histogram.ts";
+import { foldHistogramSliced, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
   attachSummary,
@@ -520,7 +520,7 @@ export class Exporter {
       samples: this.#cap.apply(
         r.config,
         r.conf.name,
-        foldHistogram(agg.samples(), r.conf as HistogramConfig),
+        await foldHistogramSliced(agg.samples(), r.conf as HistogramConfig, pause),
       ),
       nativeSchema0: isNativeSchema0(r.conf as HistogramConfig),
     };

@@ -192,13 +192,40 @@ export function foldHistogram(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
 ): HistogramSample[] {
+  const steps = foldSteps(samples, conf);
+  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+}
+
+/** `foldHistogram`, awaiting `pause()` after every few thousand rows or series. */
+export async function foldHistogramSliced(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+  pause: () => Promise<void>,
+): Promise<HistogramSample[]> {
+  const steps = foldSteps(samples, conf);
+  for (let r = steps.next();; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+// Rows and series folded between pauses of foldHistogramSliced.
+const FOLD_STEP_MASK = 4095;
+
+// The fold as steps: yields after every FOLD_STEP_MASK + 1 rows, then series.
+function* foldSteps(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+): Generator<void, HistogramSample[]> {
   const arity = conf.labels.length;
   if (arity === 0) {
     throw new RangeError(`Cannot fold histogram "${conf.name}": it needs a bucket label`);
   }
   const n = arity - 1;
   const groups = new Map<string, { labels: string[]; counts: Map<number, number> }>();
-  for (const s of samples) {
+  for (let r = 0; r < samples.length; r++) {
+    if ((r & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
+    const s = samples[r] as ScalarSample;
     if (s.labels.length !== arity) {
       throw new RangeError(
         `Cannot fold histogram "${conf.name}": row has ${s.labels.length} labels, want ${arity}`,
@@ -221,6 +248,7 @@ export function foldHistogram(
   const out: HistogramSample[] = [];
   const cums = new Array<number>(layout.keys.length);
   for (const g of groups.values()) {
+    if ((out.length & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
     let cum = 0;
     for (let i = 0; i < layout.keys.length; i++) {
       cum += g.counts.get(layout.keys[i] as number) ?? 0;
