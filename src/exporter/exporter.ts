@@ -389,10 +389,10 @@ export class Exporter {
   }
 
   /**
-   * Like `collect`, and calls `render` on the families (and awaits it when it returns a
-   * promise) before the next scrape may start. Scalar
-   * samples are reused from scrape to scrape (see Aggregator.addSet): whatever must see this
-   * scrape's values, such as a writer, belongs in `render`.
+   * Like `collect`, and calls `render` on the families (awaiting it when it returns a promise)
+   * before the next scrape may start. Scalar samples are reused from scrape to scrape (see
+   * Aggregator.addSet): whatever must see this scrape's values, such as a writer, belongs in
+   * `render`.
    */
   collectWith<T>(render: (families: MetricFamily[]) => T | Promise<T>): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
