@@ -1,10 +1,11 @@
 /** Summaries of timing samples: what every bench table row reports. */
 
-/** Median, 90th percentile and range of a sample set (same unit as the input). */
+/** Median, 90th and 99th percentiles and range of a sample set (same unit as the input). */
 export interface Summary {
   n: number;
   median: number;
   p90: number;
+  p99: number;
   min: number;
   max: number;
 }
@@ -23,6 +24,7 @@ export function summarize(samples: readonly number[]): Summary {
     n: sorted.length,
     median: quantile(sorted, 0.5),
     p90: quantile(sorted, 0.9),
+    p99: quantile(sorted, 0.99),
     min: sorted[0] ?? NaN,
     max: sorted[sorted.length - 1] ?? NaN,
   };

@@ -336,6 +336,12 @@ export interface MapEntries {
   slots: number;
 }
 
+/**
+ * Entries one step of `BpfMap.readAllSliced` reads: a batch lookup of this many entries takes a
+ * few milliseconds, so the event loop is never held long by a large map's read.
+ */
+export const READ_STEP_ENTRIES = 16384;
+
 /** How a map is read; "auto" probes batch once and falls back to per-key. */
 export type ReadMode = "auto" | "batch" | "per-key";
 
@@ -472,6 +478,29 @@ export class BpfMap {
    * read of this map, so callers must finish with them first.
    */
   readAll(mode: ReadMode = this.readMode): MapEntries {
+    const steps = this.#read(mode, Infinity);
+    for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * Like `readAll`, in steps of at most `entriesPerStep` entries (one batch lookup call, or that
+   * many get-next-key + lookup pairs), awaiting `pause()` between steps so that a large map
+   * does not hold the event loop for one long read. Same entries, same reused buffers.
+   */
+  async readAllSliced(
+    pause: () => Promise<void>,
+    entriesPerStep = READ_STEP_ENTRIES,
+    mode: ReadMode = this.readMode,
+  ): Promise<MapEntries> {
+    const steps = this.#read(mode, Math.max(1, entriesPerStep));
+    for (let r = steps.next();; r = steps.next()) {
+      if (r.done) return r.value;
+      await pause();
+    }
+  }
+
+  // The read as steps: yields between kernel calls of at most `step` entries each.
+  *#read(mode: ReadMode, step: number): Generator<void, MapEntries> {
     const { slotSize, slots, stride } = this.#layout();
     this.#ensure(Math.max(1, this.maxEntries), stride);
     const fd = this.fd;
@@ -479,7 +508,7 @@ export class BpfMap {
     let count: number;
     const useBatch = mode === "batch" || (mode === "auto" && this.#batchSupported !== false);
     if (useBatch) {
-      const r = this.#readBatch(fd, stride);
+      const r = yield* this.#readBatch(fd, stride, step);
       if (r >= 0) {
         count = r;
         if (this.#batchSupported === null) {
@@ -489,12 +518,12 @@ export class BpfMap {
       } else if (mode === "auto" && this.#batchSupported === null) {
         this.#batchSupported = false;
         this.onProbe?.(this, false, libbpfStrerror(r));
-        count = this.#readPerKey(fd, stride);
+        count = yield* this.#readPerKey(fd, stride, step);
       } else {
         fail(`Cannot read map "${this.name}"`, r);
       }
     } else {
-      count = this.#readPerKey(fd, stride);
+      count = yield* this.#readPerKey(fd, stride, step);
     }
     return {
       count,
@@ -507,7 +536,7 @@ export class BpfMap {
   }
 
   // Returns the entry count, or a negative errno when batch lookup is unsupported for this map.
-  #readBatch(fd: number, stride: number): number {
+  *#readBatch(fd: number, stride: number, step: number): Generator<void, number> {
     const tokenSize = Math.max(8, this.keySize);
     const tokA = new Uint8Array(tokenSize);
     const tokB = new Uint8Array(tokenSize);
@@ -516,9 +545,11 @@ export class BpfMap {
     const countBuf = new Uint32Array(1);
     const countBytes = new Uint8Array(countBuf.buffer);
     let n = 0;
+    // Grows when one hash bucket holds more entries than a step asks for (ENOSPC).
+    let ask = step;
     for (;;) {
       if (this.#capacity - n < 1) this.#grow(stride, n);
-      countBuf[0] = this.#capacity - n;
+      countBuf[0] = Math.min(ask, this.#capacity - n);
       const r = bpf().bpf_map_lookup_batch(
         fd,
         inTok,
@@ -534,11 +565,14 @@ export class BpfMap {
         if (r === -ENOENT) return n;
         inTok = outTok;
         outTok = outTok === tokA ? tokB : tokA;
+        yield;
         continue;
       }
       if (r === -ENOSPC) {
-        // One hash bucket holds more entries than the space left: grow and retry this step.
-        this.#grow(stride, n);
+        // One hash bucket holds more entries than asked for: ask for more (growing the buffers
+        // when the space left is what limited the ask) and retry this step.
+        if (ask < this.#capacity - n) ask *= 2;
+        else this.#grow(stride, n);
         continue;
       }
       if (n === 0 && (r === -EINVAL || r === -EOPNOTSUPP || r === -ENOTSUPP || r === -E2BIG)) {
@@ -558,13 +592,14 @@ export class BpfMap {
     this.#values.set(values.subarray(0, used * stride));
   }
 
-  #readPerKey(fd: number, stride: number): number {
+  *#readPerKey(fd: number, stride: number, step: number): Generator<void, number> {
     const s = bpf();
     const ks = this.keySize;
     let n = 0;
     let prev: Uint8Array | null = null;
     const next = new Uint8Array(ks);
-    for (;;) {
+    for (let calls = 1;; calls++) {
+      if (calls % step === 0) yield;
       const r = s.bpf_map_get_next_key(fd, prev, next);
       if (r === -ENOENT) return n;
       if (r !== 0) fail(`Cannot iterate map "${this.name}"`, r);

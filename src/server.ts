@@ -3,6 +3,7 @@
  * gzip when the client accepts it.
  */
 
+import { Slicer } from "./slicer.ts";
 import { gzipSync } from "node:zlib";
 import type { Readiness } from "./exporter/status.ts";
 import {
@@ -104,7 +105,12 @@ function chunkStream(
   stallMs: number,
 ): ReadableStream<Uint8Array> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Writing a large scrape's chunks runs in promise continuations only (the socket takes them
+  // as fast as they come): give way to other requests every few milliseconds.
+  const slicer = new Slicer();
+  let finished = false;
   const finish = () => {
+    finished = true;
     clearTimeout(timer);
     chunks.return?.();
   };
@@ -120,7 +126,10 @@ function chunkStream(
   };
   return new ReadableStream<Uint8Array>({
     start: watch,
-    pull(controller) {
+    async pull(controller) {
+      await slicer.maybeYield();
+      // Cancelled (client gone, or stalled) while this pull gave way.
+      if (finished) return;
       const next = pending.shift() ?? chunks.next();
       if (next instanceof Uint8Array) {
         controller.enqueue(next);

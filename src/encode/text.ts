@@ -15,6 +15,14 @@ export const CONTENT_TYPE_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 const LABEL_ESCAPES = /[\\"\n]/;
+
+// The preparation yields after every STEP_MASK + 1 series (see `TextWriter.chunksSliced`).
+const STEP_MASK = 4095;
+
+// Runs a stepped preparation to its end without pausing.
+function runSteps<T>(steps: Generator<void, T>): T {
+  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+}
 const HELP_ESCAPES = /[\\\n]/;
 
 /**
@@ -122,11 +130,11 @@ interface WriterState {
  * agree on type, help and labels), families sort by name, series by label values in label-name
  * order, and a series seen twice is an error.
  */
-function prepare(
+function* prepare(
   families: readonly MetricFamily[],
   state: WriterState,
   textPrefixes = true,
-): Prepared[] {
+): Generator<void, Prepared[]> {
   const live = families.filter((f) => f.samples.length > 0);
   // Array#sort is stable, so merged samples keep their input order until sorted below.
   live.sort((a, b) => compareUtf8(a.name, b.name));
@@ -143,7 +151,7 @@ function prepare(
     const merged = j > i + 1;
     i = j;
     const check = merged || first.type === "histogram" || !first.distinct;
-    out.push(prepareOne(first, samples, check, state, textPrefixes));
+    out.push(yield* prepareOne(first, samples, check, state, textPrefixes));
   }
   return out;
 }
@@ -159,18 +167,20 @@ function checkSameShape(a: MetricFamily, b: MetricFamily): void {
   if (what !== null) throw new Error(`Cannot merge families named "${a.name}": ${what}`);
 }
 
-function prepareOne(
+function* prepareOne(
   family: MetricFamily,
   input: Array<ScalarSample | HistogramSample>,
   checkDuplicates: boolean,
   state: WriterState,
   textPrefixes: boolean,
-): Prepared {
+): Generator<void, Prepared> {
   const names = family.labelNames;
   const order = names.map((_, i) => i).sort((a, b) =>
     compareUtf8(names[a] as string, names[b] as string)
   );
-  for (const s of input) {
+  for (let i = 0; i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const s = input[i] as ScalarSample | HistogramSample;
     if (s.labels.length !== names.length) {
       throw new Error(
         `Cannot encode family "${family.name}": series has ${s.labels.length} label values ` +
@@ -188,23 +198,32 @@ function prepareOne(
   };
   const last = state.keeps ? state.families.get(family.name) : undefined;
   if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
-    const same = unchangedSeries(input as ScalarSample[], last, state);
+    const same = yield* unchangedSeries(input as ScalarSample[], last, state);
     if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
   }
-  const samples = sortSamples(input, order, compare, last?.epoch ?? null, state);
+  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   if (family.type === "histogram") {
     const hs = samples as HistogramSample[];
-    return prepareHistogram(family, hs, order, checkDuplicates, compare, state, textPrefixes);
+    return yield* prepareHistogram(
+      family,
+      hs,
+      order,
+      checkDuplicates,
+      compare,
+      state,
+      textPrefixes,
+    );
   }
   let prefixes: Prefixes | null = null;
-  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  if (checkDuplicates) yield* checkNoDuplicates(family, samples, order, compare);
   let values: Float64Array | null = null;
   const scalars = samples as ScalarSample[];
-  if (textPrefixes) prefixes = linePrefixes(family, scalars, order, last, state);
+  if (textPrefixes) prefixes = yield* linePrefixes(family, scalars, order, last, state);
   // Ranks stamped now are trusted by this writer's next encode of the family.
   const epoch: Epoch = state.keeps ? ++state.epochs : -1;
   values = new Float64Array(scalars.length);
   for (let i = 0; i < scalars.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = scalars[i] as ScalarSample;
     values[i] = s.value;
     const memo = s.memo;
@@ -225,17 +244,18 @@ function prepareOne(
  * instead of a sort, a prefix check and a value copy, and no memo is written: ranks and epoch
  * stay valid as they are, so the next encode can trust them again.
  */
-function unchangedSeries(
+function* unchangedSeries(
   input: ScalarSample[],
   last: FamilyMemo,
   owner: WriterState,
-): { samples: ScalarSample[]; values: Float64Array } | null {
+): Generator<void, { samples: ScalarSample[]; values: Float64Array } | null> {
   const n = input.length;
   if (last.prefixes === null || last.prefixes.ends.length !== n) return null;
   const samples = new Array<ScalarSample>(n);
   const values = new Float64Array(n);
   const epoch = last.epoch;
   for (let i = 0; i < n; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = input[i] as ScalarSample;
     const m = s.memo;
     if (m === undefined || m.epoch !== epoch || m.owner !== owner) return null;
@@ -253,7 +273,7 @@ function unchangedSeries(
  * the same series (label values and bucket bounds) scrape after scrape; only the counts, read
  * from the samples as the lines are written, change.
  */
-function prepareHistogram(
+function* prepareHistogram(
   family: MetricFamily,
   samples: HistogramSample[],
   order: number[],
@@ -261,13 +281,13 @@ function prepareHistogram(
   compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
   state: WriterState,
   textPrefixes: boolean,
-): Prepared {
+): Generator<void, Prepared> {
   const kept = state.keeps ? state.histograms.get(family.name) : undefined;
   // The same series as last time were checked for duplicates then.
   if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
     return { family, samples, order, values: null, prefixes: textPrefixes ? kept.prefixes : null };
   }
-  if (checkDuplicates) checkNoDuplicates(family, samples, order, compare);
+  if (checkDuplicates) yield* checkNoDuplicates(family, samples, order, compare);
   // Prefixes pay off from the second encode on: one-shot writers write lines directly.
   if (!textPrefixes || !state.keeps) {
     return { family, samples, order, values: null, prefixes: null };
@@ -359,14 +379,15 @@ function histogramPrefixes(
   return { bytes: w.take(), ends: ends.subarray(0, line) };
 }
 
-function checkNoDuplicates(
+function* checkNoDuplicates(
   family: MetricFamily,
   samples: Array<ScalarSample | HistogramSample>,
   order: number[],
   compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
-): void {
+): Generator<void> {
   const names = family.labelNames;
   for (let i = 1; i < samples.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = samples[i] as ScalarSample | HistogramSample;
     if (compare(samples[i - 1] as ScalarSample | HistogramSample, s) === 0) {
       throw new Error(
@@ -392,19 +413,20 @@ interface Prefixes {
  * The family's line prefixes. The writer's last prefixes of the family are reused as they are
  * when no series came or went, and copied from otherwise.
  */
-function linePrefixes(
+function* linePrefixes(
   family: MetricFamily,
   samples: ScalarSample[],
   order: number[],
   last: FamilyMemo | undefined,
   owner: WriterState,
-): Prefixes | null {
+): Generator<void, Prefixes | null> {
   const n = samples.length;
   let memos = 0;
   const old = last?.prefixes ?? undefined;
   const oldEpoch = last?.epoch ?? null;
   let same = old !== undefined && old.ends.length === n;
   for (let i = 0; i < n; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const m = (samples[i] as ScalarSample).memo;
     if (m === undefined) {
       same = false;
@@ -419,6 +441,7 @@ function linePrefixes(
   const ends = new Int32Array(n);
   const name = utf8Bytes(owner.dialect.sampleName(family));
   for (let i = 0; i < n; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = samples[i] as ScalarSample;
     const m = s.memo;
     if (old !== undefined && m !== undefined && m.epoch === oldEpoch && m.owner === owner) {
@@ -442,24 +465,27 @@ function linePrefixes(
  * memos it ranked are already mutually ordered, so they are placed by rank in linear time and
  * only the rest are sorted and merged in. A scrape whose series did not change sorts nothing.
  */
-function sortSamples<T extends ScalarSample | HistogramSample>(
+function* sortSamples<T extends ScalarSample | HistogramSample>(
   input: T[],
   order: number[],
   compare: (a: T, b: T) => number,
   epoch: Epoch | null,
   owner: WriterState,
-): T[] {
+): Generator<void, T[]> {
   let maxRank = -1;
   for (let i = 0; epoch !== null && i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const m = (input[i] as ScalarSample).memo;
     if (m !== undefined && m.epoch === epoch && m.owner === owner && m.rank > maxRank) {
       maxRank = m.rank;
     }
   }
-  if (maxRank === -1) return sortByLabels(input.slice(), order, compare);
+  if (maxRank === -1) return yield* sortByLabels(input.slice(), order, compare);
   const placed = new Array<T | undefined>(maxRank + 1);
   const fresh: T[] = [];
-  for (const s of input) {
+  for (let i = 0; i < input.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const s = input[i] as T;
     const m = (s as ScalarSample).memo;
     const mine = m !== undefined && m.epoch === epoch && m.owner === owner;
     if (mine && placed[m.rank] === undefined) placed[m.rank] = s;
@@ -468,18 +494,20 @@ function sortSamples<T extends ScalarSample | HistogramSample>(
   // Close the gaps left by series that are gone, in place.
   let n = 0;
   for (let i = 0; i < placed.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = placed[i];
     if (s !== undefined) placed[n++] = s;
   }
   placed.length = n;
   const ranked = placed as T[];
   if (fresh.length === 0) return ranked;
-  sortByLabels(fresh, order, compare);
+  yield* sortByLabels(fresh, order, compare);
   const out: T[] = new Array(ranked.length + fresh.length);
   let i = 0;
   let j = 0;
   let k = 0;
   while (i < ranked.length && j < fresh.length) {
+    if ((k & STEP_MASK) === STEP_MASK) yield;
     // Ties go to the ranked side, as a stable sort of ranked-then-fresh would order them.
     out[k++] = compare(ranked[i] as T, fresh[j] as T) <= 0 ? ranked[i++] as T : fresh[j++] as T;
   }
@@ -498,14 +526,15 @@ const UNSAFE_FOR_JOINED_SORT = /[\0\uD800-\uFFFF]/;
  * in a comparator; it agrees with `compare` whenever no value holds NUL (the separator sorts
  * below every other char) or a char from U+D800 up. Otherwise `compare` does the work.
  */
-function sortByLabels<T extends ScalarSample | HistogramSample>(
+function* sortByLabels<T extends ScalarSample | HistogramSample>(
   items: T[],
   order: number[],
   compare: (a: T, b: T) => number,
-): T[] {
+): Generator<void, T[]> {
   if (items.length < 2) return items;
   const keyed = new Array<{ key: string; item: T }>(items.length);
   for (let i = 0; i < items.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const item = items[i] as T;
     let key = "";
     for (let k = 0; k < order.length; k++) {
@@ -515,8 +544,12 @@ function sortByLabels<T extends ScalarSample | HistogramSample>(
     }
     keyed[i] = { key, item };
   }
+  // The sort itself is one call: it runs whole (only a scrape with new series gets here).
   keyed.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  for (let i = 0; i < items.length; i++) items[i] = (keyed[i] as { item: T }).item;
+  for (let i = 0; i < items.length; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    items[i] = (keyed[i] as { item: T }).item;
+  }
   return items;
 }
 
@@ -716,14 +749,31 @@ export class TextWriter {
   ): Generator<Uint8Array<ArrayBuffer>> {
     const state = this.#state;
     const target = Math.max(1, targetChunkBytes);
-    return writeChunks(prepare(families, state), target, state.dialect, this.#pool);
+    return writeChunks(runSteps(prepare(families, state)), target, state.dialect, this.#pool);
+  }
+
+  /**
+   * Like `chunks`, with the preparation (merge, sort, checks, line prefixes, values) cut into
+   * steps of a few thousand series and `await pause()` between steps, so a large scrape does
+   * not hold the event loop for the whole preparation. The chunks are the same bytes.
+   */
+  async chunksSliced(
+    families: readonly MetricFamily[],
+    targetChunkBytes: number,
+    pause: () => Promise<void>,
+  ): Promise<Generator<Uint8Array<ArrayBuffer>>> {
+    const state = this.#state;
+    const steps = prepare(families, state);
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) await pause();
+    return writeChunks(r.value, Math.max(1, targetChunkBytes), state.dialect, this.#pool);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */
   bytes(families: readonly MetricFamily[]): Uint8Array<ArrayBuffer> {
     // Chunks of slab size, then one copy: growing a single buffer would copy it again and again.
     const state = this.#state;
-    return concat([...writeChunks(prepare(families, state), 1024 * 1024, state.dialect)]);
+    return concat([...writeChunks(runSteps(prepare(families, state)), 1024 * 1024, state.dialect)]);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one string. */
@@ -770,7 +820,7 @@ export function sortFamilies(families: readonly MetricFamily[]): SortedFamily[] 
     keeps: false,
     dialect: TEXT_0_0_4,
   };
-  return prepare(families, state, false);
+  return runSteps(prepare(families, state, false));
 }
 
 /** `TextWriter.chunks` on a one-shot writer: nothing is reused from or kept for other calls. */

@@ -20,6 +20,15 @@ export interface ExpositionWriter {
     families: readonly MetricFamily[],
     targetChunkBytes: number,
   ): Iterator<Uint8Array<ArrayBuffer>>;
+  /**
+   * Like `chunks`, awaiting `pause()` between steps of its preparation (writers whose
+   * preparation of a large scrape would otherwise hold the event loop have it).
+   */
+  chunksSliced?(
+    families: readonly MetricFamily[],
+    targetChunkBytes: number,
+    pause: () => Promise<void>,
+  ): Promise<Iterator<Uint8Array<ArrayBuffer>>>;
 }
 
 /**

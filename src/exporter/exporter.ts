@@ -21,7 +21,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from ".
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
-import { foldHistogram, isNativeSchema0 } from "./histogram.ts";
+import { foldHistogramSliced, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
   attachSummary,
@@ -52,48 +52,17 @@ import { ScrapeStats } from "./scrape_stats.ts";
 import { LogThrottle } from "../log_throttle.ts";
 import { ProcessMetrics, type ProcessSource } from "./process_metrics.ts";
 import { procSource } from "./process_source.ts";
+import { Slicer } from "../slicer.ts";
 
 const PREFIX = "ebpf_exporter_";
 // Rows decoded between checks of the time slice.
 const ROWS_PER_SLICE = 4096;
 
-/**
- * Yields to the event loop once a slice of work has run for a few milliseconds. The yield is a
- * MessagePort round trip: a macrotask like `setTimeout(0)`, so pending requests are served in
- * between, but about 0.1 ms where a chained `setTimeout(0)` costs over 2 ms. Call `close()`
- * when done: an open port keeps the process alive.
- */
-export class Slicer {
-  #start = performance.now();
-  readonly budgetMs: number;
-  #channel: MessageChannel | null = null;
-  #resume: (() => void) | null = null;
-
-  constructor(budgetMs = 8) {
-    this.budgetMs = budgetMs;
-  }
-
-  /** Waits for a macrotask when the current slice is used up. */
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.#start < this.budgetMs) return;
-    if (this.#channel === null) {
-      this.#channel = new MessageChannel();
-      this.#channel.port1.onmessage = () => this.#resume?.();
-    }
-    const channel = this.#channel;
-    await new Promise<void>((resolve) => {
-      this.#resume = resolve;
-      channel.port2.postMessage(null);
-    });
-    this.#resume = null;
-    this.#start = performance.now();
-  }
-
-  /** Releases the message channel. */
-  close(): void {
-    this.#channel?.port1.close();
-    this.#channel?.port2.close();
-    this.#channel = null;
+// Thrown between the steps of a map read when the exporter was closed meanwhile.
+class DetachedError extends Error {
+  constructor() {
+    super("The exporter was closed during the scrape");
+    this.name = "DetachedError";
   }
 }
 
@@ -406,8 +375,14 @@ export class Exporter {
     const writer = this.#writers.get(format);
     if (writer === undefined) throw new RangeError(`Cannot write format "${format}": no writer`);
     const shared = new SharedChunks(this.slabs);
-    const ready = this.collectWith((families) => {
-      shared.setSource(writer.chunks(families, targetChunkBytes));
+    const ready = this.collectWith(async (families) => {
+      if (writer.chunksSliced === undefined) {
+        shared.setSource(writer.chunks(families, targetChunkBytes));
+        return;
+      }
+      const slicer = new Slicer();
+      const pause = () => slicer.maybeYield();
+      shared.setSource(await writer.chunksSliced(families, targetChunkBytes, pause));
     });
     const flight = { shared, ready };
     this.#flights.set(format, flight);
@@ -420,11 +395,12 @@ export class Exporter {
   }
 
   /**
-   * Like `collect`, and calls `render` on the families before the next scrape may start. Scalar
-   * samples are reused from scrape to scrape (see Aggregator.addSet): whatever must see this
-   * scrape's values, such as a writer, belongs in `render`.
+   * Like `collect`, and calls `render` on the families (awaiting it when it returns a promise)
+   * before the next scrape may start. Scalar samples are reused from scrape to scrape (see
+   * Aggregator.addSet): whatever must see this scrape's values, such as a writer, belongs in
+   * `render`.
    */
-  collectWith<T>(render: (families: MetricFamily[]) => T): Promise<T> {
+  collectWith<T>(render: (families: MetricFamily[]) => T | Promise<T>): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
     this.#scrapeQueue = run.then(() => {}, () => {});
     return run;
@@ -432,12 +408,7 @@ export class Exporter {
 
   async #collect(): Promise<MetricFamily[]> {
     if (!this.#active) return builtinFamilies(this, []);
-    const slicer = new Slicer();
-    try {
-      return await this.#collectAll(slicer);
-    } finally {
-      slicer.close();
-    }
+    return await this.#collectAll(new Slicer());
   }
 
   async #collectAll(slicer: Slicer): Promise<MetricFamily[]> {
@@ -452,6 +423,7 @@ export class Exporter {
         const f = await this.#collectOne(r, slicer, budget, read);
         if (f !== null) families.push(f);
       } catch (e) {
+        if (e instanceof DetachedError) return builtinFamilies(this, []);
         stats.fail(r.config, `${r.kind} "${r.conf.name}": ${(e as Error).message}`);
         if (e instanceof ConfigTimeoutError) this.#timedOut(r, budget, families, e);
         else this.#failed(r, e as Error);
@@ -512,7 +484,13 @@ export class Exporter {
     budget: ConfigBudget,
     read: { entries: number | null },
   ): Promise<MetricFamily | null> {
-    const entries = r.map.readAll();
+    // Between read steps: let requests in, and stop once detached or over the budget.
+    const pause = async () => {
+      await slicer.maybeYield();
+      if (!this.#active) throw new DetachedError();
+      budget.check(r.conf.name);
+    };
+    const entries = r.map.readAllSliced ? await r.map.readAllSliced(pause) : r.map.readAll();
     read.entries = entries.count;
     budget.check(r.conf.name);
     const agg = new Aggregator(++this.#passes);
@@ -548,7 +526,7 @@ export class Exporter {
       samples: this.#cap.apply(
         r.config,
         r.conf.name,
-        foldHistogram(agg.samples(), r.conf as HistogramConfig),
+        await foldHistogramSliced(agg.samples(), r.conf as HistogramConfig, pause),
       ),
       nativeSchema0: isNativeSchema0(r.conf as HistogramConfig),
     };

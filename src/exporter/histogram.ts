@@ -196,6 +196,31 @@ export function foldHistogram(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
 ): HistogramSample[] {
+  const steps = foldSteps(samples, conf);
+  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+}
+
+/** `foldHistogram`, awaiting `pause()` after every few thousand rows or series. */
+export async function foldHistogramSliced(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+  pause: () => Promise<void>,
+): Promise<HistogramSample[]> {
+  const steps = foldSteps(samples, conf);
+  for (let r = steps.next();; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+// Rows and series folded between pauses of foldHistogramSliced.
+const FOLD_STEP_MASK = 4095;
+
+// The fold as steps: yields after every FOLD_STEP_MASK + 1 rows, then series.
+function* foldSteps(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+): Generator<void, HistogramSample[]> {
   const arity = conf.labels.length;
   if (arity === 0) {
     throw new RangeError(`Cannot fold histogram "${conf.name}": it needs a bucket label`);
@@ -211,7 +236,9 @@ export function foldHistogram(
   const slots = new Map<string, number>();
   const labels: string[][] = [];
   let counts = new Float64Array(width * 64);
-  for (const s of samples) {
+  for (let r = 0; r < samples.length; r++) {
+    if ((r & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
+    const s = samples[r] as ScalarSample;
     if (s.labels.length !== arity) {
       throw new RangeError(
         `Cannot fold histogram "${conf.name}": row has ${s.labels.length} labels, want ${arity}`,
@@ -239,7 +266,7 @@ export function foldHistogram(
     }
   }
   if (labels.length === 0 || skip !== null) return [];
-  return cumulate(labels, counts, width, layout, columns.get(layout.sumKey) as number);
+  return yield* cumulate(labels, counts, width, layout, columns.get(layout.sumKey) as number);
 }
 
 const NO_BUCKETS: Layout = { keys: [], les: [], emit: null, sumKey: -1, multiplier: 1 };
@@ -259,17 +286,18 @@ function grown(counts: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 }
 
 // Turns each group's row of bucket counts into cumulative buckets, a count and a sum.
-function cumulate(
+function* cumulate(
   labels: string[][],
   counts: Float64Array,
   width: number,
   layout: Layout,
   sumColumn: number,
-): HistogramSample[] {
+): Generator<void, HistogramSample[]> {
   const k = layout.keys.length;
   const out = new Array<HistogramSample>(labels.length);
   const cums = new Float64Array(k);
   for (let g = 0; g < labels.length; g++) {
+    if ((g & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
     const base = g * width;
     let cum = 0;
     for (let i = 0; i < k; i++) {

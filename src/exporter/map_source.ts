@@ -22,4 +22,9 @@ export interface MapDefinition {
 export interface MapSource extends MapDefinition {
   /** Every entry; the buffers may be reused by the next call. */
   readAll(): MapEntries;
+  /**
+   * Every entry, read in bounded steps with `await pause()` between them (libbpf maps); a
+   * source without it is read whole by `readAll`.
+   */
+  readAllSliced?(pause: () => Promise<void>): Promise<MapEntries>;
 }

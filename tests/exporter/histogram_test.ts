@@ -4,6 +4,7 @@ import type { HistogramSample, ScalarSample } from "../../src/encode/model.ts";
 import { formatFloat } from "../../src/encode/float.ts";
 import {
   foldHistogram,
+  foldHistogramSliced,
   histogramSkipReason,
   parseBucketKey,
 } from "../../src/exporter/histogram.ts";
@@ -360,4 +361,20 @@ Deno.test("random maps and configs always give cumulative histograms ending at t
     }
   }
   assert.ok(folded > 3000, `folded ${folded} series`);
+});
+
+Deno.test("a sliced fold pauses between steps and folds what the whole fold does", async () => {
+  // 6,000 series of 4 buckets: 24,000 rows, then 6,000 series to build.
+  const input: ScalarSample[] = [];
+  for (let i = 0; i < 6000; i++) input.push(...rows({ 0: i, 1: 2, 2: i % 5, 3: 1 }, [`s${i}`]));
+  const c = conf("exp2", { bucket_max: 3, labels: ["series", "bucket"] });
+  let pauses = 0;
+  const sliced = await foldHistogramSliced(input, c, () => {
+    pauses++;
+    return Promise.resolve();
+  });
+  assert.deepEqual(sliced, foldHistogram(input, c));
+  assert.equal(sliced.length, 6000);
+  // One pause per 4,096 rows (5) and per 4,096 series built (1).
+  assert.equal(pauses, Math.floor(24000 / 4096) + Math.floor(6000 / 4096));
 });

@@ -230,3 +230,50 @@ kernelTest("a full hash map reads completely both ways, read after read", () => 
     object.close();
   }
 });
+
+/** A sliced read of `map` in `mode` with `step` entries per step; rows and pauses counted. */
+async function readSliced(
+  map: BpfMap,
+  mode: "batch" | "per-key",
+  step: number,
+): Promise<{ rows: string[]; pauses: number }> {
+  let pauses = 0;
+  const e = await map.readAllSliced(
+    () => {
+      pauses++;
+      return Promise.resolve();
+    },
+    step,
+    mode,
+  );
+  return { rows: decodedRows(map, e), pauses };
+}
+
+kernelTest("sliced reads pause between bounded steps and return the whole map", async () => {
+  const object = openFixture();
+  try {
+    for (
+      const c of CASES.filter((c) => c.type === MapType.HASH || c.type === MapType.PERCPU_HASH)
+    ) {
+      const map = mapNamed(object, c.map);
+      const written = fill(map, c.count, c.key);
+      // Per-key: one pause every `step` get-next-key calls (count + 1 calls, the last ENOENT).
+      const perKey = await readSliced(map, "per-key", 256);
+      assert.deepEqual(perKey.rows, written, `${c.map} per-key`);
+      assert.equal(perKey.pauses, Math.floor((c.count + 1) / 256), `${c.map} per-key pauses`);
+      if (batchGap(map) !== null) continue;
+      // Batch: each call returns at most `step` entries, with a pause after every call but
+      // the last.
+      const batch = await readSliced(map, "batch", 256);
+      assert.deepEqual(batch.rows, written, `${c.map} batch`);
+      assert.ok(batch.pauses >= Math.ceil(c.count / 256) - 1, `${c.map}: ${batch.pauses} pauses`);
+      // One entry per step: a hash bucket holding more answers ENOSPC, the step grows to fit
+      // it, and the read still takes more (smaller) steps than at 256.
+      const single = await readSliced(map, "batch", 1);
+      assert.deepEqual(single.rows, written, `${c.map} batch, one entry per step`);
+      assert.ok(single.pauses > batch.pauses, `${c.map}: ${single.pauses} pauses`);
+    }
+  } finally {
+    object.close();
+  }
+});
