@@ -4,7 +4,7 @@
  * (resources.ts), serve until a signal, and release everything on whichever path ends the run.
  */
 
-import { setThreadName } from "../../ffi/libc.ts";
+import { releaseFreedCMemory, setThreadName } from "../../ffi/libc.ts";
 import { type Command, type Flags, parseCommandLine, UsageError } from "../cli.ts";
 import { type EmbeddedAssets, embeddedAssets, explainSandboxError } from "../embedded.ts";
 import { configureLog, error as logError, log } from "../log.ts";
@@ -135,6 +135,8 @@ function announceReady(addr: Deno.NetAddr, loaded: LoadedConfigs, notify: Notify
   log(`Listening on ${host}:${addr.port}`);
   notify(`STATUS=ready with ${loaded.configs.length} configs`);
   notify("READY=1");
+  // Start-up is over: what it freed on the C heap would otherwise stay resident while idle.
+  releaseFreedCMemory();
 }
 
 async function waitForSignal(stack: AsyncDisposableStack, notify: Notify): Promise<number> {
