@@ -6,6 +6,7 @@
  * holds the event loop for a whole bcrypt run, so scrapes and health checks keep being served.
  */
 
+import bcrypt from "bcryptjs";
 import { createHash, timingSafeEqual } from "node:crypto";
 
 // Enough for many users with a few passwords each; a flood of wrong passwords cannot grow it.
@@ -13,15 +14,6 @@ const CACHE_LIMIT = 1024;
 
 // Checked for unknown users so that a wrong name costs as long as a wrong password.
 const DUMMY_HASH = "$2a$10$" + "A".repeat(53);
-
-/**
- * bcryptjs's compare, loaded on the first check: a run without basic auth never evaluates
- * bcryptjs (~2.5 MiB of V8 heap at import; see README "Idle memory and start-up").
- */
-async function bcryptCompare(password: string, hash: string): Promise<boolean> {
-  const { default: bcrypt } = await import("bcryptjs");
-  return await bcrypt.compare(password, hash);
-}
 
 /** Checks `Authorization: Basic` headers against a fixed user table. */
 export class BasicAuth {
@@ -32,7 +24,7 @@ export class BasicAuth {
   /** `compare` is bcrypt's check; tests pass a counting wrapper. */
   constructor(
     users: Map<string, string>,
-    compare: (password: string, hash: string) => Promise<boolean> = bcryptCompare,
+    compare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare,
   ) {
     this.#users = users;
     this.#compare = compare;
