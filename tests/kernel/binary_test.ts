@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { causeTimers, kernelTest, scrape, sh, withProcess } from "./harness.ts";
-import { LAUNCHER_V8_FLAGS } from "../../pack/v8_flags.ts";
+import { LAUNCHER_GLIBC_TUNABLES, LAUNCHER_V8_FLAGS } from "../../pack/runtime_flags.ts";
 import {
   buildBinary,
   metricSum,
@@ -54,7 +54,7 @@ kernelTest(
 );
 
 kernelTest(
-  "the launcher starts Deno with the small young generation idle RSS relies on",
+  "the launcher starts Deno with the heap flags and malloc tunables idle RSS relies on",
   async () => {
     const bin = await buildBinary();
     await withProcess(timersCommand(bin), {}, async (running) => {
@@ -69,6 +69,10 @@ kernelTest(
       // README "Idle memory and start-up": semi-spaces above 4 MiB measured more idle RSS.
       const semi = flags.map((f) => /^--max-semi-space-size=(\d+)$/.exec(f)).find((m) => m);
       assert.ok(semi && Number(semi[1]) <= 4, `no --max-semi-space-size of at most 4 in ${flags}`);
+      // env -i: the caller set no tunables, so the launcher's apply.
+      const environ = readProcFile(`/proc/${running.pid}/environ`).split("\0");
+      assert.ok(environ.includes(`GLIBC_TUNABLES=${LAUNCHER_GLIBC_TUNABLES}`), environ.join(" "));
+      assert.match(LAUNCHER_GLIBC_TUNABLES, /(^|:)glibc\.malloc\.arena_max=[12]($|:)/);
     });
   },
 );
