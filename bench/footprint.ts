@@ -71,7 +71,7 @@ class Started {
   constructor(port: number) {
     this.url = `http://127.0.0.1:${port}`;
     this.t0 = performance.now();
-    this.child = new Deno.Command(BINARY, {
+    const child = new Deno.Command(BINARY, {
       args: [
         "--config.names",
         FOOTPRINT_CONFIG,
@@ -82,8 +82,9 @@ class Started {
       stdout: "null",
       stderr: "piped",
     }).spawn();
+    this.child = child;
     this.#pump = (async () => {
-      for await (const c of this.child.stderr.pipeThrough(new TextDecoderStream())) this.#log += c;
+      for await (const c of child.stderr.pipeThrough(new TextDecoderStream())) this.#log += c;
     })();
   }
 
