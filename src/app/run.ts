@@ -135,12 +135,14 @@ function announceReady(addr: Deno.NetAddr, loaded: LoadedConfigs, notify: Notify
   log(`Listening on ${host}:${addr.port}`);
   notify(`STATUS=ready with ${loaded.configs.length} configs`);
   notify("READY=1");
-  // Start-up is over: what it freed on the C heap would otherwise stay resident while idle.
-  releaseFreedCMemory();
 }
 
 async function waitForSignal(stack: AsyncDisposableStack, notify: Notify): Promise<number> {
-  const sig = await nextSignal(stack);
+  const signal = nextSignal(stack);
+  // Start-up is over: what it freed on the C heap would otherwise stay resident while idle.
+  // After the signal listeners exist, so a SIGTERM right after READY=1 still stops cleanly.
+  releaseFreedCMemory();
+  const sig = await signal;
   log(`Received signal: ${sig}`);
   notify("STOPPING=1");
   return 0;
