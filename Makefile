@@ -75,7 +75,7 @@ $(NATIVE_DIR)/libthreadcaps.so: ffi/threadcaps.c
 # The single-file binary: Deno + bundled app + libbpf + examples behind pack/launcher.c.
 build: ebpf_exporter
 
-ebpf_exporter: pack/launcher.c pack/build.sh pack/launcher_permissions.ts main.ts deno.json $(APP_SOURCES) \
+ebpf_exporter: pack/launcher.c pack/build.sh pack/launcher_permissions.ts pack/runtime_flags.ts main.ts deno.json $(APP_SOURCES) \
 		$(LIBBPF_DIR)/libbpf_bundle.so $(NATIVE_DIR)/libthreadcaps.so $(EXAMPLE_OBJECTS) \
 		$(wildcard examples/*.yaml) | deno
 	DENO=$(DENO) pack/build.sh $@

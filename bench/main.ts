@@ -20,16 +20,18 @@ import {
   spansReport,
 } from "./report.ts";
 import { makeSpanPlan, runSpans } from "./spans.ts";
+import { footprintReport, runFootprint } from "./footprint.ts";
 import { Cleanup, makePlan, runScrapeSuite } from "./scrape_suite.ts";
 
 const NAMESPACE_ENV = "EBPF_EXPORTER_BENCH_NAMESPACE";
 const PERMS = permissionFlags("bench");
 
 const USAGE =
-  `usage: deno task bench [scrape|overhead|profile|spans] [--short] [--keys N] [--out FILE]
+  `usage: deno task bench [scrape|overhead|profile|spans|footprint] [--short] [--keys N] [--out FILE]
 
   scrape     (default) scrape times against the C floor, read modes, encoder vs prom-client,
-             memory over many scrapes, landing page during a big scrape
+             memory over many scrapes, landing page during a big scrape, and the footprint
+  footprint  the packed binary alone: size, start to first scrape, idle RSS (builds it)
   overhead   cost of tracepoint, raw_tp, tp_btf and uprobe programs on a getpid loop
   profile    the exporter under --cpu-prof while scraping a --keys map (default 100000);
              --histogram profiles the histogram config (bench_hist.yaml) instead
@@ -52,9 +54,14 @@ function parse(argv: string[]) {
     },
   });
   const suite = positionals[0] ?? "scrape";
-  if (positionals.length > 1 || !["scrape", "overhead", "profile", "spans"].includes(suite)) {
+  if (
+    positionals.length > 1 ||
+    !["scrape", "overhead", "profile", "spans", "footprint"].includes(suite)
+  ) {
     throw new Error(
-      `Cannot run bench "${positionals.join(" ")}": expected scrape, overhead, profile or spans`,
+      `Cannot run bench "${
+        positionals.join(" ")
+      }": expected scrape, overhead, profile, spans or footprint`,
     );
   }
   const keys = Number(values.keys ?? (values.short ? 10000 : 100000));
@@ -156,11 +163,20 @@ async function runSuite(opts: ReturnType<typeof parse>): Promise<void> {
       writeJson(opts.out, { meta: meta(plan.mode), ...results });
       return;
     }
+    const footprintRuns = opts.short ? 2 : 5;
+    if (opts.suite === "footprint") {
+      const footprint = await runFootprint(footprintRuns, say);
+      console.log("\n" + footprintReport(footprint));
+      writeJson(opts.out, { meta: meta(opts.short ? "short" : "full"), footprint });
+      return;
+    }
     const plan = makePlan(opts.short);
     const results = await runScrapeSuite(artifacts, plan, cleanup, say);
     const targets = scrapeTargets(results);
+    const footprint = await runFootprint(footprintRuns, say);
     console.log("\n" + scrapeReport(results, targets));
-    writeJson(opts.out, { meta: meta(plan.mode), targets, results });
+    console.log("\n" + footprintReport(footprint));
+    writeJson(opts.out, { meta: meta(plan.mode), targets, results, footprint });
   } finally {
     await cleanup.run();
     Deno.removeSignalListener("SIGINT", onSignal);

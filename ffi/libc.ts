@@ -14,6 +14,7 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" }, // int*
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" }, // (char*, size_t, const char*, va_list)
   getpid: { parameters: [], result: "i32" },
+  malloc_trim: { parameters: ["usize"], result: "i32" }, // (size_t pad): glibc only
   sysconf: { parameters: ["i32"], result: "i64" }, // long sysconf(int name)
   fanotify_init: { parameters: ["u32", "u32"], result: "i32" }, // (unsigned flags, unsigned event_f_flags)
   // (int fd, unsigned flags, uint64_t mask, int dirfd, const char* path)
@@ -50,6 +51,15 @@ let lib: LibC | null = null;
 export function libc(): LibC["symbols"] {
   if (lib === null) lib = Deno.dlopen("libc.so.6", SYMBOLS);
   return lib.symbols;
+}
+
+/**
+ * Returns the C heap's free pages to the kernel (glibc's malloc_trim). Start-up frees tens of
+ * MiB in Deno and libbpf (module parsing, BTF, ELF relocation) that glibc would otherwise keep
+ * resident for the life of the process; see README "Idle memory and start-up".
+ */
+export function releaseFreedCMemory(): void {
+  libc().malloc_trim(0n);
 }
 
 /** The calling thread's errno, read right after a failed libc call. */

@@ -4,7 +4,7 @@
  * (resources.ts), serve until a signal, and release everything on whichever path ends the run.
  */
 
-import { setThreadName } from "../../ffi/libc.ts";
+import { releaseFreedCMemory, setThreadName } from "../../ffi/libc.ts";
 import { type Command, type Flags, parseCommandLine, UsageError } from "../cli.ts";
 import { type EmbeddedAssets, embeddedAssets, explainSandboxError } from "../embedded.ts";
 import { configureLog, error as logError, log } from "../log.ts";
@@ -138,7 +138,11 @@ function announceReady(addr: Deno.NetAddr, loaded: LoadedConfigs, notify: Notify
 }
 
 async function waitForSignal(stack: AsyncDisposableStack, notify: Notify): Promise<number> {
-  const sig = await nextSignal(stack);
+  const signal = nextSignal(stack);
+  // Start-up is over: what it freed on the C heap would otherwise stay resident while idle.
+  // After the signal listeners exist, so a SIGTERM right after READY=1 still stops cleanly.
+  releaseFreedCMemory();
+  const sig = await signal;
   log(`Received signal: ${sig}`);
   notify("STOPPING=1");
   return 0;

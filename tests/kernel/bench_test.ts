@@ -49,6 +49,21 @@ kernelTest("the scrape bench runs in short mode and the exporter matches the C f
   for (const s of results.sizes) assert.equal(s.identical, true, `${s.keys} keys`);
   assert.equal(results.histogram.identical, true, "histogram");
   assert.equal(results.soak.scrapes, 200);
+  // The packed binary's footprint: measured over two starts, or skipped with a stated reason.
+  const fp = json.footprint as {
+    runs: number;
+    skipped: string | null;
+    firstScrapeLines: number | null;
+    idleAfterStartMiB: { n: number } | null;
+  };
+  assert.equal(fp.runs, 2);
+  if (fp.skipped !== null) {
+    console.error(`footprint SKIPPED: ${fp.skipped}`);
+    assert.ok(fp.skipped.length > 0 && fp.idleAfterStartMiB === null);
+  } else {
+    assert.ok((fp.firstScrapeLines ?? 0) > 0, "the binary's first scrape was empty");
+    assert.equal(fp.idleAfterStartMiB?.n, 2);
+  }
   // Ten targets; the short run has no 100k- or 1M-key size, so the first three are not run
   // and the two memory targets report the 10k size's figures without a verdict.
   const targets = json.targets as Array<{ value: string; met: boolean | null }>;
