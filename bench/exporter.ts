@@ -4,6 +4,7 @@
  */
 
 import { permissionFlags } from "../src/permissions.ts";
+import { LAUNCHER_GLIBC_TUNABLES, launcherV8Argument } from "../pack/runtime_flags.ts";
 import { ROOT } from "./build.ts";
 import { cpuMs, type Memory, memory } from "./proc.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -25,7 +26,11 @@ export class ExporterProcess {
     this.#log = log;
   }
 
-  /** Starts `main.ts` with one config (and `env` added) and waits until it listens (or fails). */
+  /**
+   * Starts `main.ts` with one config (and `env` added) and waits until it listens (or fails).
+   * It runs with the single binary's V8 flags and malloc tunable, so the bench measures the
+   * runtime settings that ship.
+   */
   static async start(
     configDir: string,
     configName: string,
@@ -36,6 +41,7 @@ export class ExporterProcess {
       args: [
         "run",
         "--quiet",
+        launcherV8Argument(),
         ...denoFlags,
         ...PERMS,
         `${ROOT}/main.ts`,
@@ -49,7 +55,7 @@ export class ExporterProcess {
         // outlast the default 5 s budget, which would drop the family from the compared text.
         "--metrics.config-timeout=0",
       ],
-      env,
+      env: { GLIBC_TUNABLES: LAUNCHER_GLIBC_TUNABLES, ...env },
       stdin: "null",
       stdout: "null",
       stderr: "piped",

@@ -172,8 +172,8 @@ async function runSuite(opts: ReturnType<typeof parse>): Promise<void> {
     }
     const plan = makePlan(opts.short);
     const results = await runScrapeSuite(artifacts, plan, cleanup, say);
-    const targets = scrapeTargets(results);
     const footprint = await runFootprint(footprintRuns, say);
+    const targets = scrapeTargets(results, footprint);
     console.log("\n" + scrapeReport(results, targets));
     console.log("\n" + footprintReport(footprint));
     writeJson(opts.out, { meta: meta(plan.mode), targets, results, footprint });
