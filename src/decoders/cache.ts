@@ -99,18 +99,37 @@ function sameLabels(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+// Entries a collision bucket holds as an array before it becomes a map keyed by `labelKey`.
+const BUCKET_ARRAY_MAX = 8;
+
+type Bucket<E> = E | E[] | Map<string, E>;
+
 /**
  * Interned entries by label values. Keyed by a hash of the values rather than by a string made
  * of them: a million label sets would otherwise keep a million key strings alive (about 80
- * bytes each). Entries whose hashes collide share a bucket array.
+ * bytes each). Entries whose hashes collide share a bucket: a short array, or past
+ * BUCKET_ARRAY_MAX entries a map keyed by `labelKey`, so label values crafted to collide (they
+ * can come from any process, e.g. a comm) cost a string key each, never a linear search.
  */
-class InternedSets<E extends CachedLabels> {
-  #byHash = new Map<number, E | E[]>();
+export class InternedSets<E extends CachedLabels> {
+  #byHash = new Map<number, Bucket<E>>();
+  readonly #hash: (labels: readonly string[]) => number;
+
+  /** `hash` is `labelsHash` unless a test needs collisions. */
+  constructor(hash: (labels: readonly string[]) => number = labelsHash) {
+    this.#hash = hash;
+  }
+
+  /** The hash this table files `labels` under. */
+  hash(labels: readonly string[]): number {
+    return this.#hash(labels);
+  }
 
   /** The entry with these label values, if any. */
   get(labels: readonly string[], hash: number): E | undefined {
     const b = this.#byHash.get(hash);
     if (b === undefined) return undefined;
+    if (b instanceof Map) return b.get(labelKey(labels, labels.length));
     if (!Array.isArray(b)) return sameLabels(b.labels, labels) ? b : undefined;
     for (const e of b) if (sameLabels(e.labels, labels)) return e;
     return undefined;
@@ -120,16 +139,27 @@ class InternedSets<E extends CachedLabels> {
   add(e: E, hash: number): void {
     const b = this.#byHash.get(hash);
     if (b === undefined) this.#byHash.set(hash, e);
-    else if (Array.isArray(b)) b.push(e);
-    else this.#byHash.set(hash, [b, e]);
+    else if (b instanceof Map) b.set(labelKey(e.labels, e.labels.length), e);
+    else if (!Array.isArray(b)) this.#byHash.set(hash, [b, e]);
+    else if (b.length < BUCKET_ARRAY_MAX) b.push(e);
+    else {
+      const m = new Map<string, E>();
+      for (const x of b) m.set(labelKey(x.labels, x.labels.length), x);
+      m.set(labelKey(e.labels, e.labels.length), e);
+      this.#byHash.set(hash, m);
+    }
   }
 
   /** Removes `e` (by identity). */
   delete(e: E): void {
-    const hash = labelsHash(e.labels);
+    const hash = this.#hash(e.labels);
     const b = this.#byHash.get(hash);
     if (b === e) this.#byHash.delete(hash);
-    else if (Array.isArray(b)) {
+    else if (b instanceof Map) {
+      const k = labelKey(e.labels, e.labels.length);
+      if (b.get(k) === e) b.delete(k);
+      if (b.size === 0) this.#byHash.delete(hash);
+    } else if (Array.isArray(b)) {
       const i = b.indexOf(e);
       if (i >= 0) b.splice(i, 1);
       if (b.length === 1) this.#byHash.set(hash, b[0] as E);
@@ -294,7 +324,7 @@ export class DecodeCache<E extends CachedLabels = CachedLabels> {
       if (!state.transient) this.#skips.add(k ?? byteString(key));
       return null;
     }
-    const hash = labelsHash(values);
+    const hash = this.#interned.hash(values);
     const known = this.#interned.get(values, hash);
     if (state.transient || this.#size >= this.#maxEntries) {
       return known ?? this.#make(values, false);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { DecodeCache, labelsHash, LruSet } from "../../src/decoders/cache.ts";
+import {
+  type CachedLabels,
+  DecodeCache,
+  InternedSets,
+  labelsHash,
+  LruSet,
+} from "../../src/decoders/cache.ts";
 import type { LabelSetDecoding } from "../../src/decoders/labels.ts";
 import { DecodeError, type DecodeState } from "../../src/decoders/types.ts";
 import { b, concat, conf, fakeContext, label, labelSet } from "./helpers.ts";
@@ -249,4 +255,28 @@ Deno.test("decode cache keeps label sets with colliding hashes apart, and drops 
   assert.notEqual(again, a);
   assert.deepEqual(again.labels, [x]);
   assert.equal(cache.lookup(b(2)), again);
+});
+
+Deno.test("interned sets stay exact when every tuple collides, through array and map buckets", () => {
+  // A constant hash: every tuple shares one bucket, which outgrows its array form.
+  const sets = new InternedSets<CachedLabels>(() => 7);
+  const entry = (labels: string[]): CachedLabels => ({ labels, interned: true, refs: 0 });
+  // Tuples that a joined key without lengths would confuse ("a|b","c" vs "a","b|c").
+  const tuples = Array.from({ length: 20 }, (_, i) => [`v${i}`, i % 2 === 0 ? "a|b" : "a"]);
+  tuples.push(["v0|a", "b"]);
+  const entries = tuples.map(entry);
+  entries.forEach((e, i) => {
+    assert.equal(sets.get(e.labels, 7), undefined, `before add ${i}`);
+    sets.add(e, sets.hash(e.labels));
+  });
+  entries.forEach((e, i) => assert.equal(sets.get(e.labels.slice(), 7), e, `get ${i}`));
+  assert.equal(sets.get(["v0", "a|c"], 7), undefined);
+  // Removing every other entry leaves exactly the rest.
+  entries.forEach((e, i) => i % 2 === 1 && sets.delete(e));
+  entries.forEach((e, i) => assert.equal(sets.get(e.labels, 7), i % 2 === 1 ? undefined : e));
+  for (const e of entries) sets.delete(e);
+  for (const e of entries) assert.equal(sets.get(e.labels, 7), undefined);
+  // Small buckets still work after the map form emptied.
+  sets.add(entries[0]!, 7);
+  assert.equal(sets.get(entries[0]!.labels, 7), entries[0]);
 });
