@@ -285,16 +285,18 @@ function* prepareHistogram(
   const kept = state.keeps ? state.histograms.get(family.name) : undefined;
   // The same series as last time were checked for duplicates then.
   if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
-    return { family, samples, order, values: null, prefixes: textPrefixes ? kept.prefixes : null };
+    if (!textPrefixes) return { family, samples, order, values: null, prefixes: null };
+    // Seen twice in a row: the series are stable, so rendering their prefixes now pays off.
+    kept.prefixes ??= histogramPrefixes(family, samples, order, state.dialect);
+    return { family, samples, order, values: null, prefixes: kept.prefixes };
   }
   if (checkDuplicates) yield* checkNoDuplicates(family, samples, order, compare);
-  // Prefixes pay off from the second encode on: one-shot writers write lines directly.
-  if (!textPrefixes || !state.keeps) {
-    return { family, samples, order, values: null, prefixes: null };
+  // Prefixes pay off from the second encode of the same series on: a first sight (and every
+  // one-shot writer) writes lines directly, so a first scrape costs no more than before.
+  if (textPrefixes && state.keeps) {
+    state.histograms.set(family.name, histogramMemo(family, samples, null));
   }
-  const prefixes = histogramPrefixes(family, samples, order, state.dialect);
-  state.histograms.set(family.name, histogramMemo(family, samples, prefixes));
-  return { family, samples, order, values: null, prefixes };
+  return { family, samples, order, values: null, prefixes: null };
 }
 
 /** What a writer keeps of a histogram family's last encode to tell whether it can reuse it. */
@@ -307,13 +309,14 @@ interface HistogramMemo {
   /** Every series' bucket bounds, one after another, and each series' bucket count. */
   les: Float64Array;
   counts: Int32Array;
-  prefixes: Prefixes;
+  /** Rendered at the second encode that sees these series (null until then). */
+  prefixes: Prefixes | null;
 }
 
 function histogramMemo(
   family: MetricFamily,
   samples: HistogramSample[],
-  prefixes: Prefixes,
+  prefixes: Prefixes | null,
 ): HistogramMemo {
   const labels: string[] = [];
   const counts = new Int32Array(samples.length);
