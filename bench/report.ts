@@ -5,6 +5,7 @@ import type { ProfileResults } from "./profile_suite.ts";
 import type { FootprintResults } from "./footprint.ts";
 import type { ScrapeResults, SizeResult } from "./scrape_suite.ts";
 import type { SpanResults } from "./spans.ts";
+import type { Summary } from "./stats.ts";
 import { formatTable } from "./table.ts";
 
 /** One target and whether this run met it (null: not measured in this mode). */
@@ -295,40 +296,12 @@ export function scrapeReport(r: ScrapeResults, targets: TargetVerdict[]): string
   parts.push(formatTable(
     `GET / and /-/healthy while a ${r.concurrent.keys.toLocaleString("en-US")}-key scrape runs`,
     ["request", "n", "median ms", "p90 ms", "p99 ms", "max ms"],
-    [
-      [
-        "/ (back to back)",
-        r.concurrent.landing.n,
-        r.concurrent.landing.median,
-        r.concurrent.landing.p90,
-        r.concurrent.landing.p99,
-        r.concurrent.landing.max,
-      ],
-      [
-        "/-/healthy (after each /)",
-        r.concurrent.healthy.n,
-        r.concurrent.healthy.median,
-        r.concurrent.healthy.p90,
-        r.concurrent.healthy.p99,
-        r.concurrent.healthy.max,
-      ],
-      [
-        "slowest per scrape",
-        r.concurrent.worstPerScrape.n,
-        r.concurrent.worstPerScrape.median,
-        r.concurrent.worstPerScrape.p90,
-        r.concurrent.worstPerScrape.p99,
-        r.concurrent.worstPerScrape.max,
-      ],
-      [
-        "/metrics (meanwhile)",
-        r.concurrent.scrape.n,
-        r.concurrent.scrape.median,
-        r.concurrent.scrape.p90,
-        r.concurrent.scrape.p99,
-        r.concurrent.scrape.max,
-      ],
-    ],
+    ([
+      ["/ (back to back)", r.concurrent.landing],
+      ["/-/healthy (after each /)", r.concurrent.healthy],
+      ["slowest per scrape", r.concurrent.worstPerScrape],
+      ["/metrics (meanwhile)", r.concurrent.scrape],
+    ] as Array<[string, Summary]>).map(([label, s]) => [label, s.n, s.median, s.p90, s.p99, s.max]),
   ));
   parts.push(verdicts(targets));
   return parts.join("\n");

@@ -12,23 +12,21 @@ import assert from "node:assert/strict";
 import { buildArtifacts } from "../../bench/build.ts";
 import { BenchMaps } from "../../bench/maps.ts";
 import { cpuMs, memory } from "../../bench/proc.ts";
-import { privateBpffsArgs } from "../../bench/namespace.ts";
 import {
   kernelTest,
   note,
-  ROOT,
   type Running,
   TIMEOUT_SCALE,
   waitUntil,
   withExporter,
 } from "./harness.ts";
+import { inPrivateBpffs, rerunInPrivateBpffs } from "./private_bpffs.ts";
 
 const KEYS = Number(Deno.env.get("EBPF_EXPORTER_CONCURRENT_KEYS") ?? "1000000");
 const CLIENTS = 50;
 const SERIES_PREFIX = "ebpf_exporter_bench_ops_total{";
 const NL = 0x0a;
 const TAIL_BYTES = 4096;
-const IN_NAMESPACE = "EBPF_EXPORTER_TEST_PRIVATE_BPFFS";
 
 /** What a client saw of one response, without keeping the body. */
 interface Body {
@@ -85,29 +83,10 @@ async function stopMidScrape(ex: Running): Promise<void> {
   await pending;
 }
 
-/** Runs this test file again under `unshare --mount` with a fresh bpffs; its output is ours. */
-async function inPrivateBpffs(): Promise<void> {
-  const out = await new Deno.Command("unshare", {
-    args: privateBpffsArgs([
-      Deno.execPath(),
-      "test",
-      "--quiet",
-      "-P=test",
-      new URL(import.meta.url).pathname,
-    ]),
-    cwd: ROOT,
-    env: { [IN_NAMESPACE]: "1" },
-    stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  assert.equal(out.code, 0, "the test failed in its private bpffs (its output is above)");
-}
-
 kernelTest(
   `${CLIENTS} concurrent scrapes of a ${KEYS}-entry map share one collection`,
   async () => {
-    if (Deno.env.get(IN_NAMESPACE) !== "1") return await inPrivateBpffs();
+    if (!inPrivateBpffs()) return await rerunInPrivateBpffs(import.meta.url);
     const artifacts = await buildArtifacts();
     const maps = BenchMaps.create(artifacts.benchObject);
     try {

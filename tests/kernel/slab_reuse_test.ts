@@ -12,13 +12,12 @@ import assert from "node:assert/strict";
 import { buildArtifacts } from "../../bench/build.ts";
 import { familyBlock, type FloorTarget, floorText } from "../../bench/floor.ts";
 import { BenchMaps } from "../../bench/maps.ts";
-import { privateBpffsArgs } from "../../bench/namespace.ts";
 import { SlowClient } from "../web/slow_client.ts";
-import { kernelTest, note, ROOT, TIMEOUT_SCALE, withExporter } from "./harness.ts";
+import { kernelTest, note, TIMEOUT_SCALE, withExporter } from "./harness.ts";
+import { inPrivateBpffs, rerunInPrivateBpffs } from "./private_bpffs.ts";
 
 const KEYS = 100_000;
 const METRIC = "ebpf_exporter_bench_ops_total";
-const IN_NAMESPACE = "EBPF_EXPORTER_TEST_PRIVATE_BPFFS";
 // What the slow clients read between two rounds of the ~5.5 MB body.
 const STEP_BYTES = 256 * 1024;
 const IDENTITY = { headers: { "accept-encoding": "identity" } };
@@ -44,27 +43,8 @@ function changeValues(maps: BenchMaps, gen: number): void {
   maps.ops.updateBatch(new Uint8Array(keys.buffer), new Uint8Array(values.buffer), KEYS);
 }
 
-/** Runs this test file again under `unshare --mount` with a fresh bpffs; its output is ours. */
-async function inPrivateBpffs(): Promise<void> {
-  const out = await new Deno.Command("unshare", {
-    args: privateBpffsArgs([
-      Deno.execPath(),
-      "test",
-      "--quiet",
-      "-P=test",
-      new URL(import.meta.url).pathname,
-    ]),
-    cwd: ROOT,
-    env: { [IN_NAMESPACE]: "1" },
-    stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  assert.equal(out.code, 0, "the test failed in its private bpffs (its output is above)");
-}
-
 kernelTest("reused output slabs never change a response that is still being sent", async () => {
-  if (Deno.env.get(IN_NAMESPACE) !== "1") return await inPrivateBpffs();
+  if (!inPrivateBpffs()) return await rerunInPrivateBpffs(import.meta.url);
   const artifacts = await buildArtifacts();
   const maps = BenchMaps.create(artifacts.benchObject);
   const clients: SlowClient[] = [];
