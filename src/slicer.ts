@@ -32,3 +32,19 @@ export class Slicer {
     this.#start = performance.now();
   }
 }
+
+/** Runs stepped work (a generator that yields between steps) to its end without pausing. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+}
+
+/** Runs stepped work to its end, awaiting `pause()` after every step. */
+export async function runStepsPaused<T>(
+  steps: Generator<void, T>,
+  pause: () => Promise<void>,
+): Promise<T> {
+  for (let r = steps.next();; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}

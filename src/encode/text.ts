@@ -5,6 +5,7 @@
 
 import type { SlabPool } from "./slab_pool.ts";
 import { ByteWriter, utf8Bytes } from "./bytes.ts";
+import { runSteps, runStepsPaused } from "../slicer.ts";
 import { formatFloat } from "./float.ts";
 import type { Epoch, HistogramSample, MetricFamily, ScalarSample } from "./model.ts";
 
@@ -19,10 +20,6 @@ const LABEL_ESCAPES = /[\\"\n]/;
 // The preparation yields after every STEP_MASK + 1 series (see `TextWriter.chunksSliced`).
 const STEP_MASK = 4095;
 
-// Runs a stepped preparation to its end without pausing.
-function runSteps<T>(steps: Generator<void, T>): T {
-  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
-}
 const HELP_ESCAPES = /[\\\n]/;
 
 /**
@@ -766,10 +763,8 @@ export class TextWriter {
     pause: () => Promise<void>,
   ): Promise<Generator<Uint8Array<ArrayBuffer>>> {
     const state = this.#state;
-    const steps = prepare(families, state);
-    let r = steps.next();
-    for (; !r.done; r = steps.next()) await pause();
-    return writeChunks(r.value, Math.max(1, targetChunkBytes), state.dialect, this.#pool);
+    const prepared = await runStepsPaused(prepare(families, state), pause);
+    return writeChunks(prepared, Math.max(1, targetChunkBytes), state.dialect, this.#pool);
   }
 
   /** Writes families in the Prometheus text format 0.0.4 as one UTF-8 buffer. */

@@ -6,6 +6,7 @@
 import { type HistogramConfig, MAX_HISTOGRAM_BUCKETS } from "../config/types.ts";
 import type { HistogramSample, ScalarSample } from "../encode/model.ts";
 import { labelKey } from "./aggregate.ts";
+import { runSteps, runStepsPaused } from "../slicer.ts";
 
 const MAX_U64 = (1n << 64n) - 1n;
 // Up to 15 decimal digits is below 2^53, so Number() is exact and matches Go's ParseUint.
@@ -196,8 +197,7 @@ export function foldHistogram(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
 ): HistogramSample[] {
-  const steps = foldSteps(samples, conf);
-  for (let r = steps.next();; r = steps.next()) if (r.done) return r.value;
+  return runSteps(foldSteps(samples, conf));
 }
 
 /** `foldHistogram`, awaiting `pause()` after every few thousand rows or series. */
@@ -206,11 +206,7 @@ export async function foldHistogramSliced(
   conf: HistogramConfig,
   pause: () => Promise<void>,
 ): Promise<HistogramSample[]> {
-  const steps = foldSteps(samples, conf);
-  for (let r = steps.next();; r = steps.next()) {
-    if (r.done) return r.value;
-    await pause();
-  }
+  return await runStepsPaused(foldSteps(samples, conf), pause);
 }
 
 // Rows and series folded between pauses of foldHistogramSliced.
