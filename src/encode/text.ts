@@ -303,9 +303,9 @@ interface HistogramMemo {
   labelNames: string[];
   /** Every series' label values, one after another (copied: callers may reuse arrays). */
   labels: string[];
-  /** Every series' bucket bounds, one after another, and each series' bucket count. */
-  les: Float64Array;
-  counts: Int32Array;
+  /** The distinct bucket bounds of the series (copies), and which of them each series had. */
+  shapes: Float64Array[];
+  shapeOf: Int32Array;
   /** Rendered at the second encode that sees these series (null until then). */
   prefixes: Prefixes | null;
 }
@@ -316,25 +316,35 @@ function histogramMemo(
   prefixes: Prefixes | null,
 ): HistogramMemo {
   const labels: string[] = [];
-  const counts = new Int32Array(samples.length);
-  let n = 0;
+  const shapes: Float64Array[] = [];
+  const shapeOf = new Int32Array(samples.length);
+  // Series of one fold share their bounds array: look a shape up only when the array changes.
+  let lastLes: Float64Array | null = null;
+  let shape = -1;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i] as HistogramSample;
     for (const v of s.labels) labels.push(v);
-    counts[i] = s.buckets.length;
-    n += s.buckets.length;
+    if (s.les !== lastLes) {
+      lastLes = s.les;
+      shape = shapes.findIndex((b) => sameBounds(b, s.les));
+      if (shape === -1) shape = shapes.push(s.les.slice()) - 1;
+    }
+    shapeOf[i] = shape;
   }
-  const les = new Float64Array(n);
-  n = 0;
-  for (const s of samples) for (const b of s.buckets) les[n++] = b.le;
   return {
     name: family.name,
     labelNames: family.labelNames.slice(),
     labels,
-    les,
-    counts,
+    shapes,
+    shapeOf,
     prefixes,
   };
+}
+
+function sameBounds(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameHistogramSeries(
@@ -343,17 +353,21 @@ function sameHistogramSeries(
   samples: HistogramSample[],
 ): boolean {
   const names = family.labelNames;
-  if (memo.name !== family.name || memo.counts.length !== samples.length) return false;
+  if (memo.name !== family.name || memo.shapeOf.length !== samples.length) return false;
   if (memo.labelNames.length !== names.length) return false;
   for (let i = 0; i < names.length; i++) if (memo.labelNames[i] !== names[i]) return false;
-  const { labels, les, counts } = memo;
-  for (let i = 0, l = 0, b = 0; i < samples.length; i++) {
+  const { labels, shapes, shapeOf } = memo;
+  // A bounds array already found equal to a shape needs no second look for the next series.
+  let lastLes: Float64Array | null = null;
+  let lastShape = -1;
+  for (let i = 0, l = 0; i < samples.length; i++) {
     const s = samples[i] as HistogramSample;
     for (let k = 0; k < s.labels.length; k++) if (labels[l++] !== s.labels[k]) return false;
-    const buckets = s.buckets;
-    if (counts[i] !== buckets.length) return false;
-    for (let k = 0; k < buckets.length; k++) {
-      if (les[b++] !== (buckets[k] as { le: number }).le) return false;
+    const shape = shapeOf[i] as number;
+    if (s.les !== lastLes || shape !== lastShape) {
+      if (!sameBounds(s.les, shapes[shape] as Float64Array)) return false;
+      lastLes = s.les;
+      lastShape = shape;
     }
   }
   return true;
@@ -370,7 +384,7 @@ function histogramPrefixes(
   dialect: TextDialect,
 ): Prefixes {
   let lines = 0;
-  for (const s of samples) lines += s.buckets.length + 3;
+  for (const s of samples) lines += s.les.length + 3;
   const w = new ByteWriter(lines * 48 + 64, Infinity);
   const ends = new Int32Array(lines);
   const r = new HistogramRenderer(family, order, dialect);
@@ -602,14 +616,13 @@ function* writeFamilies(
       let start = 0;
       // Counts are read here, as each line is written: the fold makes new samples per scrape.
       for (const s of samples as HistogramSample[]) {
-        let infSeen = false;
-        for (const b of s.buckets) {
+        const { les, counts, at } = s;
+        for (let i = 0; i < les.length; i++) {
           const end = ends[line++] as number;
-          w.line(bytes, start, end, b.count);
+          w.line(bytes, start, end, counts[at + i] as number);
           start = end;
-          if (b.le === Infinity) infSeen = true;
         }
-        for (let k = infSeen ? 1 : 0; k < 3; k++) {
+        for (let k = hasInfBound(les) ? 1 : 0; k < 3; k++) {
           const end = ends[line++] as number;
           w.line(bytes, start, end, k === 1 ? s.sum : s.count);
           start = end;
@@ -673,20 +686,20 @@ class HistogramRenderer {
       else ends[line] = w.length;
       line++;
     };
-    let infSeen = false;
-    for (const b of s.buckets) {
-      let le = this.#leText.get(b.le);
+    const { les, counts, at } = s;
+    for (let i = 0; i < les.length; i++) {
+      const bound = les[i] as number;
+      let le = this.#leText.get(bound);
       if (le === undefined) {
-        le = latin1Bytes(this.#formatLe(b.le) + '"}');
-        this.#leText.set(b.le, le);
+        le = latin1Bytes(this.#formatLe(bound) + '"}');
+        this.#leText.set(bound, le);
       }
       w.range(bucket, 0, bucket.length);
       w.range(le, 0, le.length);
-      end(b.count);
-      if (b.le === Infinity) infSeen = true;
+      end(counts[at + i] as number);
     }
     // expfmt adds the +Inf bucket unless the histogram already has one.
-    if (!infSeen) {
+    if (!hasInfBound(les)) {
       w.range(bucket, 0, bucket.length);
       w.range(this.#inf, 0, this.#inf.length);
       end(s.count);
@@ -698,6 +711,11 @@ class HistogramRenderer {
     end(s.count);
     return line;
   }
+}
+
+// Bounds rise, so a +Inf bound can only be the last.
+function hasInfBound(les: Float64Array): boolean {
+  return les.length > 0 && les[les.length - 1] === Infinity;
 }
 
 /** Bytes of a string of one char per byte (see `utf8Bytes`). */

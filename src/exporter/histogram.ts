@@ -281,7 +281,10 @@ function grown(counts: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return next;
 }
 
-// Turns each group's row of bucket counts into cumulative buckets, a count and a sum.
+// Turns each group's row of bucket counts into cumulative counts, a count and a sum. The rows
+// are cumulated in place and handed out as they are (every sample shares `counts` and one
+// `les`), so a series costs one sample object and a bucket costs nothing; only a layout whose
+// emit order differs from its accumulation order copies the counts it emits.
 function* cumulate(
   labels: string[][],
   counts: Float64Array,
@@ -290,25 +293,30 @@ function* cumulate(
   sumColumn: number,
 ): Generator<void, HistogramSample[]> {
   const k = layout.keys.length;
+  const emit = layout.emit;
+  const les = Float64Array.from(
+    emit === null ? layout.les : emit.map((i) => layout.les[i] as number),
+  );
+  const e = les.length;
+  const packed = emit === null ? null : new Float64Array(labels.length * e);
   const out = new Array<HistogramSample>(labels.length);
-  const cums = new Float64Array(k);
   for (let g = 0; g < labels.length; g++) {
     if ((g & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
     const base = g * width;
-    let cum = 0;
-    for (let i = 0; i < k; i++) {
-      cum += counts[base + i] as number;
-      cums[i] = cum;
-    }
-    // Sized up front: pushing grows each array several times.
-    const emit = layout.emit;
-    const buckets: HistogramSample["buckets"] = new Array(emit === null ? k : emit.length);
-    for (let j = 0; j < buckets.length; j++) {
-      const i = emit === null ? j : emit[j] as number;
-      buckets[j] = { le: layout.les[i] as number, count: cums[i] as number };
-    }
+    // Read before cumulating: the sum key may itself be one of the bucket columns.
     const sum = (counts[base + sumColumn] as number) * layout.multiplier;
-    out[g] = { labels: labels[g] as string[], buckets, count: cum, sum };
+    let cum = 0;
+    for (let i = base; i < base + k; i++) {
+      cum += counts[i] as number;
+      counts[i] = cum;
+    }
+    if (packed === null || emit === null) {
+      out[g] = { labels: labels[g] as string[], les, counts, at: base, count: cum, sum };
+      continue;
+    }
+    const at = g * e;
+    for (let j = 0; j < e; j++) packed[at + j] = counts[base + (emit[j] as number)] as number;
+    out[g] = { labels: labels[g] as string[], les, counts: packed, at, count: cum, sum };
   }
   return out;
 }
