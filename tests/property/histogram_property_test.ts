@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { BucketType, HistogramConfig } from "../../src/config/types.ts";
 import { bucketPairs, type HistogramSample, type ScalarSample } from "../../src/encode/model.ts";
-import { foldHistogram, parseBucketKey } from "../../src/exporter/histogram.ts";
+import { foldHistogram, FoldMemo, parseBucketKey } from "../../src/exporter/histogram.ts";
 import { aggregate } from "../../src/exporter/aggregate.ts";
 import { check } from "./runs.ts";
 
@@ -188,5 +188,47 @@ Deno.test("the typed fold equals a fold over per-group maps, bit for bit", () =>
       assert.deepEqual(foldHistogram(samples, three).map(plain), mapFold(samples, three));
     }),
     400,
+  );
+});
+
+// Scrapes over one pool of row objects: each keeps the last scrape's rows (refilled values),
+// reorders them, swaps one for a fresh object, or refills the caller's array in place.
+const scrapeRuns = fc.record({
+  conf: layouts,
+  pool: fc.array(
+    fc.record({ kind: fc.constantFrom("a", "b", "c"), bucket: fc.integer({ min: 0, max: 20 }) }),
+    { minLength: 1, maxLength: 30 },
+  ),
+  steps: fc.array(
+    fc.record({
+      how: fc.constantFrom("same", "same", "reorder", "swap", "refill", "drop"),
+      pick: fc.nat(),
+      values: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 30, maxLength: 30 }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+});
+
+Deno.test("a fold with the last fold's memo equals a fold from scratch, scrape after scrape", () => {
+  check(
+    fc.property(scrapeRuns, ({ conf, pool, steps }) => {
+      const objects: ScalarSample[] = pool.map((p) => ({
+        labels: [p.kind, String(p.bucket)],
+        value: 0,
+      }));
+      const memo = new FoldMemo();
+      let rows = objects.slice();
+      for (const step of steps) {
+        const i = step.pick % rows.length;
+        if (step.how === "reorder") rows = [...rows.slice(i), ...rows.slice(0, i)];
+        if (step.how === "swap") rows[i] = { labels: rows[i]!.labels.slice(), value: 0 };
+        if (step.how === "refill") rows.splice(0, rows.length, ...rows.toReversed());
+        if (step.how === "drop" && rows.length > 1) rows.splice(i, 1);
+        rows.forEach((r, k) => r.value = step.values[k]!);
+        const got = foldHistogram(rows, conf, memo).map(plain);
+        assert.deepEqual(got, foldHistogram(rows, conf).map(plain), step.how);
+      }
+    }),
+    300,
   );
 });
