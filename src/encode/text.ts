@@ -193,17 +193,16 @@ function* prepareOne(
     }
     return 0;
   };
-  const last = state.keeps ? state.families.get(family.name) : undefined;
-  if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
-    const same = yield* unchangedSeries(input as ScalarSample[], last, state);
-    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
-  }
-  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   if (family.type === "histogram") {
-    const hs = samples as HistogramSample[];
+    const hs = input as HistogramSample[];
+    const kept = state.keeps ? state.histograms.get(family.name) : undefined;
+    const same = kept === undefined ? null : keptOrder(kept, family, hs);
+    const sorted = same ?? (yield* sortByLabels(hs.slice(), order, compare));
     return yield* prepareHistogram(
       family,
       hs,
+      sorted,
+      same !== null,
       order,
       checkDuplicates,
       compare,
@@ -211,6 +210,12 @@ function* prepareOne(
       textPrefixes,
     );
   }
+  const last = state.keeps ? state.families.get(family.name) : undefined;
+  if (last !== undefined && !checkDuplicates) {
+    const same = yield* unchangedSeries(input as ScalarSample[], last, state);
+    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
+  }
+  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   let prefixes: Prefixes | null = null;
   if (checkDuplicates) yield* checkNoDuplicates(family, samples, order, compare);
   let values: Float64Array | null = null;
@@ -272,7 +277,9 @@ function* unchangedSeries(
  */
 function* prepareHistogram(
   family: MetricFamily,
+  input: HistogramSample[],
   samples: HistogramSample[],
+  known: boolean,
   order: number[],
   checkDuplicates: boolean,
   compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
@@ -280,8 +287,10 @@ function* prepareHistogram(
   textPrefixes: boolean,
 ): Generator<void, Prepared> {
   const kept = state.keeps ? state.histograms.get(family.name) : undefined;
-  // The same series as last time were checked for duplicates then.
-  if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
+  // The same series as last time were checked for duplicates then. `known`: `samples` is the
+  // input in the kept order, already found to be the same series.
+  if (kept !== undefined && (known || sameHistogramSeries(kept, family, samples))) {
+    if (!known) kept.from = inputPositions(input, samples);
     if (!textPrefixes) return { family, samples, order, values: null, prefixes: null };
     // Seen twice in a row: the series are stable, so rendering their prefixes now pays off.
     kept.prefixes ??= histogramPrefixes(family, samples, order, state.dialect);
@@ -291,7 +300,8 @@ function* prepareHistogram(
   // Prefixes pay off from the second encode of the same series on: a first sight (and every
   // one-shot writer) writes lines directly, so a first scrape costs no more than before.
   if (textPrefixes && state.keeps) {
-    state.histograms.set(family.name, histogramMemo(family, samples, null));
+    const from = inputPositions(input, samples);
+    state.histograms.set(family.name, histogramMemo(family, samples, from, null));
   }
   return { family, samples, order, values: null, prefixes: null };
 }
@@ -306,6 +316,11 @@ interface HistogramMemo {
   /** The distinct bucket bounds of the series (copies), and which of them each series had. */
   shapes: Float64Array[];
   shapeOf: Int32Array;
+  /**
+   * Where each sorted series was in the input of the last encode: a fold that hands over its
+   * series in the same order again gets them sorted by this, without a sort.
+   */
+  from: Int32Array;
   /** Rendered at the second encode that sees these series (null until then). */
   prefixes: Prefixes | null;
 }
@@ -313,6 +328,7 @@ interface HistogramMemo {
 function histogramMemo(
   family: MetricFamily,
   samples: HistogramSample[],
+  from: Int32Array,
   prefixes: Prefixes | null,
 ): HistogramMemo {
   const labels: string[] = [];
@@ -337,8 +353,34 @@ function histogramMemo(
     labels,
     shapes,
     shapeOf,
+    from,
     prefixes,
   };
+}
+
+/** For each of `sorted`, its position in `input` (the same objects in another order). */
+function inputPositions(input: HistogramSample[], sorted: HistogramSample[]): Int32Array {
+  const at = new Map<HistogramSample, number>();
+  for (let i = 0; i < input.length; i++) at.set(input[i] as HistogramSample, i);
+  const from = new Int32Array(sorted.length);
+  for (let k = 0; k < sorted.length; k++) from[k] = at.get(sorted[k] as HistogramSample) ?? 0;
+  return from;
+}
+
+/**
+ * The input put in the order the memo's encode sorted it into, when that gives exactly the
+ * memo's series (then it is sorted and free of duplicates, as they were); else null.
+ */
+function keptOrder(
+  memo: HistogramMemo,
+  family: MetricFamily,
+  input: HistogramSample[],
+): HistogramSample[] | null {
+  const from = memo.from;
+  if (from.length !== input.length) return null;
+  const out = new Array<HistogramSample>(input.length);
+  for (let k = 0; k < out.length; k++) out[k] = input[from[k] as number] as HistogramSample;
+  return sameHistogramSeries(memo, family, out) ? out : null;
 }
 
 function sameBounds(a: Float64Array, b: Float64Array): boolean {
@@ -617,11 +659,8 @@ function* writeFamilies(
       // Counts are read here, as each line is written: the fold makes new samples per scrape.
       for (const s of samples as HistogramSample[]) {
         const { les, counts, at } = s;
-        for (let i = 0; i < les.length; i++) {
-          const end = ends[line++] as number;
-          w.line(bytes, start, end, counts[at + i] as number);
-          start = end;
-        }
+        start = w.lines(bytes, start, ends, line, les.length, counts, at);
+        line += les.length;
         for (let k = hasInfBound(les) ? 1 : 0; k < 3; k++) {
           const end = ends[line++] as number;
           w.line(bytes, start, end, k === 1 ? s.sum : s.count);
