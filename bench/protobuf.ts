@@ -11,11 +11,12 @@
  */
 
 import protobuf from "protobufjs";
-import type {
-  HistogramFamily,
-  HistogramSample,
-  MetricFamily,
-  ScalarFamily,
+import {
+  bucketPairs,
+  type HistogramFamily,
+  type HistogramSample,
+  type MetricFamily,
+  type ScalarFamily,
 } from "../src/encode/model.ts";
 import { encodeProtobuf, encodeSortedProtobuf, nativeOf } from "../src/encode/protobuf.ts";
 import { encodeTextBytes, type SortedFamily, sortFamilies } from "../src/encode/text.ts";
@@ -41,15 +42,16 @@ function counters(n: number): ScalarFamily {
 }
 
 function histograms(n: number): HistogramFamily {
-  const samples = [];
+  const samples: HistogramSample[] = [];
+  const les = Float64Array.from({ length: 16 }, (_, k) => 2 ** (k - 20));
   for (let i = 0; i < n; i++) {
     let cum = 0;
-    const buckets = [];
+    const counts = new Float64Array(16);
     for (let k = 0; k < 16; k++) {
       cum += (i + k) % 3 === 0 ? 0 : (i * 31 + k * 7) % 50;
-      buckets.push({ le: 2 ** (k - 20), count: cum });
+      counts[k] = cum;
     }
-    samples.push({ labels: [String(i)], buckets, count: cum, sum: cum * 1e-4 });
+    samples.push({ labels: [String(i)], les, counts, at: 0, count: cum, sum: cum * 1e-4 });
   }
   return {
     name: "ebpf_exporter_bench_latency_seconds",
@@ -74,7 +76,10 @@ function messages(sorted: SortedFamily[]): Record<string, unknown>[] {
           histogram: {
             sample_count: s.count,
             sample_sum: s.sum,
-            bucket: s.buckets.map((b) => ({ cumulative_count: b.count, upper_bound: b.le })),
+            bucket: bucketPairs(s).map(([le, count]) => ({
+              cumulative_count: count,
+              upper_bound: le,
+            })),
             ...(n === null ? {} : {
               schema: 0,
               zero_threshold: n.zeroThreshold,

@@ -39,12 +39,55 @@ export interface ScalarSample {
   memo?: SeriesMemo;
 }
 
+/**
+ * One histogram series in typed form: no object per bucket. A fold hands every series of one
+ * bucket layout the same `les` and one `counts` array holding all their counts, each series at
+ * its own offset, so folding a family allocates a sample object per series and nothing per bucket.
+ */
 export interface HistogramSample {
   labels: string[];
-  /** Upper bounds (`le`) in rising order with cumulative counts; `+Inf` is implied by `count`. */
-  buckets: Array<{ le: number; count: number }>;
+  /**
+   * Upper bounds (`le`) in rising order; `+Inf` is implied by `count`. Shared between samples
+   * (and kept by writers across scrapes): nobody writes to it once a sample holds it.
+   */
+  les: Float64Array;
+  /** Cumulative count of bound `les[i]` at `counts[at + i]`; other samples' counts may share it. */
+  counts: Float64Array;
+  at: number;
   count: number;
   sum: number;
+}
+
+/** A histogram sample owning its own arrays, from bounds and their cumulative counts. */
+export function histogramSample(
+  labels: string[],
+  les: readonly number[],
+  counts: readonly number[],
+  count: number,
+  sum: number,
+): HistogramSample {
+  if (les.length !== counts.length) {
+    throw new RangeError(
+      `Cannot build histogram sample: ${les.length} bounds, ${counts.length} counts`,
+    );
+  }
+  return {
+    labels,
+    les: Float64Array.from(les),
+    counts: Float64Array.from(counts),
+    at: 0,
+    count,
+    sum,
+  };
+}
+
+/** A sample's buckets as `[le, cumulative count]` pairs (for tests and reference code). */
+export function bucketPairs(s: HistogramSample): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < s.les.length; i++) {
+    out.push([s.les[i] as number, s.counts[s.at + i] as number]);
+  }
+  return out;
 }
 
 export interface ScalarFamily {

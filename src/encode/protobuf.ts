@@ -93,15 +93,18 @@ export function nativeOf(s: HistogramSample): NativeHistogram | null {
   let cum = 0;
   let lastCount = 0; // count of the previous non-empty bucket
   let lastIndex = 0; // and its index
-  for (const b of s.buckets) {
-    const c = b.count - cum;
-    cum = b.count;
+  const { les, counts, at } = s;
+  for (let i = 0; i < les.length; i++) {
+    const count = counts[at + i] as number;
+    const le = les[i] as number;
+    const c = count - cum;
+    cum = count;
     if (!(c >= 0 && c < TWO_63 && Number.isInteger(c))) return null;
-    if (b.le === 0 && lowest === null) {
+    if (le === 0 && lowest === null) {
       zeroCount += c;
       continue;
     }
-    const index = powerOfTwoIndex(b.le);
+    const index = powerOfTwoIndex(le);
     if (index === null || index <= previous) return null;
     previous = index;
     lowest ??= index;
@@ -296,10 +299,11 @@ function writeHistogram(w: ProtoWriter, s: HistogramSample, native: boolean): vo
   const h = w.begin(METRIC_HISTOGRAM);
   writeCount(w, H_COUNT, H_COUNT_FLOAT, s.count);
   w.tagDouble(H_SUM, s.sum);
-  for (const b of s.buckets) {
+  const { les, counts, at } = s;
+  for (let i = 0; i < les.length; i++) {
     const bucket = w.begin(H_BUCKET);
-    writeCount(w, B_COUNT, B_COUNT_FLOAT, b.count);
-    w.tagDouble(B_UPPER, b.le);
+    writeCount(w, B_COUNT, B_COUNT_FLOAT, counts[at + i] as number);
+    w.tagDouble(B_UPPER, les[i] as number);
     w.end(bucket);
   }
   const n = native ? nativeOf(s) : null;

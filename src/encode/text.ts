@@ -193,17 +193,16 @@ function* prepareOne(
     }
     return 0;
   };
-  const last = state.keeps ? state.families.get(family.name) : undefined;
-  if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
-    const same = yield* unchangedSeries(input as ScalarSample[], last, state);
-    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
-  }
-  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   if (family.type === "histogram") {
-    const hs = samples as HistogramSample[];
+    const hs = input as HistogramSample[];
+    const kept = state.keeps ? state.histograms.get(family.name) : undefined;
+    const same = kept === undefined ? null : keptOrder(kept, family, hs);
+    const sorted = same ?? (yield* sortByLabels(hs.slice(), order, compare));
     return yield* prepareHistogram(
       family,
       hs,
+      sorted,
+      same !== null,
       order,
       checkDuplicates,
       compare,
@@ -211,6 +210,12 @@ function* prepareOne(
       textPrefixes,
     );
   }
+  const last = state.keeps ? state.families.get(family.name) : undefined;
+  if (last !== undefined && !checkDuplicates) {
+    const same = yield* unchangedSeries(input as ScalarSample[], last, state);
+    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
+  }
+  const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   let prefixes: Prefixes | null = null;
   if (checkDuplicates) yield* checkNoDuplicates(family, samples, order, compare);
   let values: Float64Array | null = null;
@@ -272,7 +277,9 @@ function* unchangedSeries(
  */
 function* prepareHistogram(
   family: MetricFamily,
+  input: HistogramSample[],
   samples: HistogramSample[],
+  known: boolean,
   order: number[],
   checkDuplicates: boolean,
   compare: (a: ScalarSample | HistogramSample, b: ScalarSample | HistogramSample) => number,
@@ -280,8 +287,10 @@ function* prepareHistogram(
   textPrefixes: boolean,
 ): Generator<void, Prepared> {
   const kept = state.keeps ? state.histograms.get(family.name) : undefined;
-  // The same series as last time were checked for duplicates then.
-  if (kept !== undefined && sameHistogramSeries(kept, family, samples)) {
+  // The same series as last time were checked for duplicates then. `known`: `samples` is the
+  // input in the kept order, already found to be the same series.
+  if (kept !== undefined && (known || sameHistogramSeries(kept, family, samples))) {
+    if (!known) kept.from = inputPositions(input, samples);
     if (!textPrefixes) return { family, samples, order, values: null, prefixes: null };
     // Seen twice in a row: the series are stable, so rendering their prefixes now pays off.
     kept.prefixes ??= histogramPrefixes(family, samples, order, state.dialect);
@@ -291,7 +300,8 @@ function* prepareHistogram(
   // Prefixes pay off from the second encode of the same series on: a first sight (and every
   // one-shot writer) writes lines directly, so a first scrape costs no more than before.
   if (textPrefixes && state.keeps) {
-    state.histograms.set(family.name, histogramMemo(family, samples, null));
+    const from = inputPositions(input, samples);
+    state.histograms.set(family.name, histogramMemo(family, samples, from, null));
   }
   return { family, samples, order, values: null, prefixes: null };
 }
@@ -303,9 +313,14 @@ interface HistogramMemo {
   labelNames: string[];
   /** Every series' label values, one after another (copied: callers may reuse arrays). */
   labels: string[];
-  /** Every series' bucket bounds, one after another, and each series' bucket count. */
-  les: Float64Array;
-  counts: Int32Array;
+  /** The distinct bucket bounds of the series (copies), and which of them each series had. */
+  shapes: Float64Array[];
+  shapeOf: Int32Array;
+  /**
+   * Where each sorted series was in the input of the last encode: a fold that hands over its
+   * series in the same order again gets them sorted by this, without a sort.
+   */
+  from: Int32Array;
   /** Rendered at the second encode that sees these series (null until then). */
   prefixes: Prefixes | null;
 }
@@ -313,28 +328,65 @@ interface HistogramMemo {
 function histogramMemo(
   family: MetricFamily,
   samples: HistogramSample[],
+  from: Int32Array,
   prefixes: Prefixes | null,
 ): HistogramMemo {
   const labels: string[] = [];
-  const counts = new Int32Array(samples.length);
-  let n = 0;
+  const shapes: Float64Array[] = [];
+  const shapeOf = new Int32Array(samples.length);
+  // Series of one fold share their bounds array: look a shape up only when the array changes.
+  let lastLes: Float64Array | null = null;
+  let shape = -1;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i] as HistogramSample;
     for (const v of s.labels) labels.push(v);
-    counts[i] = s.buckets.length;
-    n += s.buckets.length;
+    if (s.les !== lastLes) {
+      lastLes = s.les;
+      shape = shapes.findIndex((b) => sameBounds(b, s.les));
+      if (shape === -1) shape = shapes.push(s.les.slice()) - 1;
+    }
+    shapeOf[i] = shape;
   }
-  const les = new Float64Array(n);
-  n = 0;
-  for (const s of samples) for (const b of s.buckets) les[n++] = b.le;
   return {
     name: family.name,
     labelNames: family.labelNames.slice(),
     labels,
-    les,
-    counts,
+    shapes,
+    shapeOf,
+    from,
     prefixes,
   };
+}
+
+/** For each of `sorted`, its position in `input` (the same objects in another order). */
+function inputPositions(input: HistogramSample[], sorted: HistogramSample[]): Int32Array {
+  const at = new Map<HistogramSample, number>();
+  for (let i = 0; i < input.length; i++) at.set(input[i] as HistogramSample, i);
+  const from = new Int32Array(sorted.length);
+  for (let k = 0; k < sorted.length; k++) from[k] = at.get(sorted[k] as HistogramSample) ?? 0;
+  return from;
+}
+
+/**
+ * The input put in the order the memo's encode sorted it into, when that gives exactly the
+ * memo's series (then it is sorted and free of duplicates, as they were); else null.
+ */
+function keptOrder(
+  memo: HistogramMemo,
+  family: MetricFamily,
+  input: HistogramSample[],
+): HistogramSample[] | null {
+  const from = memo.from;
+  if (from.length !== input.length) return null;
+  const out = new Array<HistogramSample>(input.length);
+  for (let k = 0; k < out.length; k++) out[k] = input[from[k] as number] as HistogramSample;
+  return sameHistogramSeries(memo, family, out) ? out : null;
+}
+
+function sameBounds(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameHistogramSeries(
@@ -343,17 +395,21 @@ function sameHistogramSeries(
   samples: HistogramSample[],
 ): boolean {
   const names = family.labelNames;
-  if (memo.name !== family.name || memo.counts.length !== samples.length) return false;
+  if (memo.name !== family.name || memo.shapeOf.length !== samples.length) return false;
   if (memo.labelNames.length !== names.length) return false;
   for (let i = 0; i < names.length; i++) if (memo.labelNames[i] !== names[i]) return false;
-  const { labels, les, counts } = memo;
-  for (let i = 0, l = 0, b = 0; i < samples.length; i++) {
+  const { labels, shapes, shapeOf } = memo;
+  // A bounds array already found equal to a shape needs no second look for the next series.
+  let lastLes: Float64Array | null = null;
+  let lastShape = -1;
+  for (let i = 0, l = 0; i < samples.length; i++) {
     const s = samples[i] as HistogramSample;
     for (let k = 0; k < s.labels.length; k++) if (labels[l++] !== s.labels[k]) return false;
-    const buckets = s.buckets;
-    if (counts[i] !== buckets.length) return false;
-    for (let k = 0; k < buckets.length; k++) {
-      if (les[b++] !== (buckets[k] as { le: number }).le) return false;
+    const shape = shapeOf[i] as number;
+    if (s.les !== lastLes || shape !== lastShape) {
+      if (!sameBounds(s.les, shapes[shape] as Float64Array)) return false;
+      lastLes = s.les;
+      lastShape = shape;
     }
   }
   return true;
@@ -370,7 +426,7 @@ function histogramPrefixes(
   dialect: TextDialect,
 ): Prefixes {
   let lines = 0;
-  for (const s of samples) lines += s.buckets.length + 3;
+  for (const s of samples) lines += s.les.length + 3;
   const w = new ByteWriter(lines * 48 + 64, Infinity);
   const ends = new Int32Array(lines);
   const r = new HistogramRenderer(family, order, dialect);
@@ -602,14 +658,10 @@ function* writeFamilies(
       let start = 0;
       // Counts are read here, as each line is written: the fold makes new samples per scrape.
       for (const s of samples as HistogramSample[]) {
-        let infSeen = false;
-        for (const b of s.buckets) {
-          const end = ends[line++] as number;
-          w.line(bytes, start, end, b.count);
-          start = end;
-          if (b.le === Infinity) infSeen = true;
-        }
-        for (let k = infSeen ? 1 : 0; k < 3; k++) {
+        const { les, counts, at } = s;
+        start = w.lines(bytes, start, ends, line, les.length, counts, at);
+        line += les.length;
+        for (let k = hasInfBound(les) ? 1 : 0; k < 3; k++) {
           const end = ends[line++] as number;
           w.line(bytes, start, end, k === 1 ? s.sum : s.count);
           start = end;
@@ -673,20 +725,20 @@ class HistogramRenderer {
       else ends[line] = w.length;
       line++;
     };
-    let infSeen = false;
-    for (const b of s.buckets) {
-      let le = this.#leText.get(b.le);
+    const { les, counts, at } = s;
+    for (let i = 0; i < les.length; i++) {
+      const bound = les[i] as number;
+      let le = this.#leText.get(bound);
       if (le === undefined) {
-        le = latin1Bytes(this.#formatLe(b.le) + '"}');
-        this.#leText.set(b.le, le);
+        le = latin1Bytes(this.#formatLe(bound) + '"}');
+        this.#leText.set(bound, le);
       }
       w.range(bucket, 0, bucket.length);
       w.range(le, 0, le.length);
-      end(b.count);
-      if (b.le === Infinity) infSeen = true;
+      end(counts[at + i] as number);
     }
     // expfmt adds the +Inf bucket unless the histogram already has one.
-    if (!infSeen) {
+    if (!hasInfBound(les)) {
       w.range(bucket, 0, bucket.length);
       w.range(this.#inf, 0, this.#inf.length);
       end(s.count);
@@ -698,6 +750,11 @@ class HistogramRenderer {
     end(s.count);
     return line;
   }
+}
+
+// Bounds rise, so a +Inf bound can only be the last.
+function hasInfBound(les: Float64Array): boolean {
+  return les.length > 0 && les[les.length - 1] === Infinity;
 }
 
 /** Bytes of a string of one char per byte (see `utf8Bytes`). */

@@ -21,7 +21,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from ".
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
 import { Aggregator } from "./aggregate.ts";
-import { foldHistogramSliced, isNativeSchema0 } from "./histogram.ts";
+import { foldHistogramSliced, FoldMemo, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
   attachSummary,
@@ -95,6 +95,8 @@ interface MetricReader {
   map: MapSource;
   layout: KeyLayout;
   keys: KeyDecoder;
+  /** Where the last scrape's fold put each row (histograms only). */
+  fold: FoldMemo | null;
 }
 
 /** The loaded state of every config and the scrape logic over it. */
@@ -233,7 +235,8 @@ export class Exporter {
       // A map can hold maxEntries keys (times the CPUs when each CPU is a series): cache that
       // many, or its excess keys would be decoded afresh on every scrape.
       keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
-      this.#readers.push({ config: name, kind, conf, map, layout, keys });
+      const fold = kind === "histogram" ? new FoldMemo() : null;
+      this.#readers.push({ config: name, kind, conf, map, layout, keys, fold });
     };
     for (const c of config.counters) if (!c.perf_event_array) add("counter", c);
     for (const h of config.histograms) add("histogram", h);
@@ -526,7 +529,7 @@ export class Exporter {
       samples: this.#cap.apply(
         r.config,
         r.conf.name,
-        await foldHistogramSliced(agg.samples(), r.conf as HistogramConfig, pause),
+        await foldHistogramSliced(agg.samples(), r.conf as HistogramConfig, pause, r.fold),
       ),
       nativeSchema0: isNativeSchema0(r.conf as HistogramConfig),
     };

@@ -196,8 +196,9 @@ function emitOrder(les: number[]): number[] | null {
 export function foldHistogram(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
+  memo: FoldMemo | null = null,
 ): HistogramSample[] {
-  return runSteps(foldSteps(samples, conf));
+  return runSteps(foldSteps(samples, conf, memo));
 }
 
 /** `foldHistogram`, awaiting `pause()` after every few thousand rows or series. */
@@ -205,8 +206,25 @@ export async function foldHistogramSliced(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
   pause: () => Promise<void>,
+  memo: FoldMemo | null = null,
 ): Promise<HistogramSample[]> {
-  return await runStepsPaused(foldSteps(samples, conf), pause);
+  return await runStepsPaused(foldSteps(samples, conf, memo), pause);
+}
+
+/**
+ * Where the last fold of one histogram put each row: the rows (by identity), each row's group
+ * and bucket column, and the groups' labels. Whoever folds the same metric scrape after scrape
+ * keeps one (the exporter, per histogram metric) and passes it to every fold. When a scrape's
+ * rows are the very objects of the last fold in the same order (interned label sets, whose
+ * labels never change, of a map whose keys did not change), each row's value is added at its
+ * recorded place: no label lookups, and no guessing of how many groups there are. Only the
+ * fold reads or writes its fields.
+ */
+export class FoldMemo {
+  rows: readonly ScalarSample[] = [];
+  slots: Int32Array = new Int32Array(0);
+  columns: Int32Array = new Int32Array(0);
+  labels: string[][] = [];
 }
 
 // Rows and series folded between pauses of foldHistogramSliced.
@@ -216,22 +234,75 @@ const FOLD_STEP_MASK = 4095;
 function* foldSteps(
   samples: readonly ScalarSample[],
   conf: HistogramConfig,
+  memo: FoldMemo | null,
 ): Generator<void, HistogramSample[]> {
   const arity = conf.labels.length;
   if (arity === 0) {
     throw new RangeError(`Cannot fold histogram "${conf.name}": it needs a bucket label`);
   }
-  const n = arity - 1;
   // An unusable config still has its rows checked, as it did before it yielded nothing.
   const skip = histogramSkipReason(conf);
   const layout = skip === null ? layoutFor(conf) : NO_BUCKETS;
   const columns = bucketColumns(layout);
   // Column `keys.length` holds the sum slot unless the sum key is itself a bucket.
   const width = layout.keys.length + 1;
+  const kept = memo !== null && (yield* sameRows(memo.rows, samples));
+  const { labels, counts } = kept
+    ? yield* refold(samples, memo, width)
+    : yield* groupRows(samples, conf, columns, width, memo);
+  if (labels.length === 0 || skip !== null) return [];
+  return yield* cumulate(labels, counts, width, layout, columns.get(layout.sumKey) as number);
+}
+
+// Whether `rows` are `kept`, object for object.
+function* sameRows(
+  kept: readonly ScalarSample[],
+  rows: readonly ScalarSample[],
+): Generator<void, boolean> {
+  if (kept.length !== rows.length) return false;
+  for (let r = 0; r < rows.length; r++) {
+    if ((r & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
+    if (kept[r] !== rows[r]) return false;
+  }
+  return true;
+}
+
+// Adds each row's value where the memo's fold put the same row.
+function* refold(
+  rows: readonly ScalarSample[],
+  memo: FoldMemo,
+  width: number,
+): Generator<void, { labels: string[][]; counts: Float64Array }> {
+  const { slots, columns, labels } = memo;
+  const counts = new Float64Array(labels.length * width);
+  for (let r = 0; r < rows.length; r++) {
+    if ((r & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
+    const column = columns[r] as number;
+    if (column === -1) continue;
+    const at = (slots[r] as number) * width + column;
+    counts[at] = (counts[at] as number) + (rows[r] as ScalarSample).value;
+  }
+  return { labels, counts };
+}
+
+// Groups rows by all but their last label and adds each into its bucket column; records where
+// each row went in `memo`.
+function* groupRows(
+  samples: readonly ScalarSample[],
+  conf: HistogramConfig,
+  columns: Map<number, number>,
+  width: number,
+  memo: FoldMemo | null,
+): Generator<void, { labels: string[][]; counts: Float64Array }> {
+  const arity = conf.labels.length;
+  const n = arity - 1;
   const columnOf = new Map<string, number>();
   const slots = new Map<string, number>();
   const labels: string[][] = [];
-  let counts = new Float64Array(width * 64);
+  const slotOfRow = new Int32Array(memo === null ? 0 : samples.length);
+  const columnOfRow = new Int32Array(slotOfRow.length);
+  // Sized for groups that each fill every bucket once, the usual case; grown if there are more.
+  let counts = new Float64Array(width * Math.max(64, Math.ceil(samples.length / (width - 1 || 1))));
   for (let r = 0; r < samples.length; r++) {
     if ((r & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
     const s = samples[r] as ScalarSample;
@@ -256,13 +327,24 @@ function* foldSteps(
       labels.push(s.labels.slice(0, n));
       if ((slot + 1) * width > counts.length) counts = grown(counts);
     }
+    if (memo !== null) {
+      slotOfRow[r] = slot;
+      columnOfRow[r] = column;
+    }
     if (column !== -1) {
       const at = slot * width + column;
       counts[at] = (counts[at] as number) + s.value;
     }
   }
-  if (labels.length === 0 || skip !== null) return [];
-  return yield* cumulate(labels, counts, width, layout, columns.get(layout.sumKey) as number);
+  // Recorded only once every row folded: a fold that threw leaves the memo as it was.
+  if (memo !== null) {
+    // A copy: the caller may refill its array, and the next fold compares against these.
+    memo.rows = samples.slice();
+    memo.slots = slotOfRow;
+    memo.columns = columnOfRow;
+    memo.labels = labels;
+  }
+  return { labels, counts };
 }
 
 const NO_BUCKETS: Layout = { keys: [], les: [], emit: null, sumKey: -1, multiplier: 1 };
@@ -281,7 +363,10 @@ function grown(counts: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return next;
 }
 
-// Turns each group's row of bucket counts into cumulative buckets, a count and a sum.
+// Turns each group's row of bucket counts into cumulative counts, a count and a sum. The rows
+// are cumulated in place and handed out as they are (every sample shares `counts` and one
+// `les`), so a series costs one sample object and a bucket costs nothing; only a layout whose
+// emit order differs from its accumulation order copies the counts it emits.
 function* cumulate(
   labels: string[][],
   counts: Float64Array,
@@ -290,25 +375,30 @@ function* cumulate(
   sumColumn: number,
 ): Generator<void, HistogramSample[]> {
   const k = layout.keys.length;
+  const emit = layout.emit;
+  const les = Float64Array.from(
+    emit === null ? layout.les : emit.map((i) => layout.les[i] as number),
+  );
+  const e = les.length;
+  const packed = emit === null ? null : new Float64Array(labels.length * e);
   const out = new Array<HistogramSample>(labels.length);
-  const cums = new Float64Array(k);
   for (let g = 0; g < labels.length; g++) {
     if ((g & FOLD_STEP_MASK) === FOLD_STEP_MASK) yield;
     const base = g * width;
-    let cum = 0;
-    for (let i = 0; i < k; i++) {
-      cum += counts[base + i] as number;
-      cums[i] = cum;
-    }
-    // Sized up front: pushing grows each array several times.
-    const emit = layout.emit;
-    const buckets: HistogramSample["buckets"] = new Array(emit === null ? k : emit.length);
-    for (let j = 0; j < buckets.length; j++) {
-      const i = emit === null ? j : emit[j] as number;
-      buckets[j] = { le: layout.les[i] as number, count: cums[i] as number };
-    }
+    // Read before cumulating: the sum key may itself be one of the bucket columns.
     const sum = (counts[base + sumColumn] as number) * layout.multiplier;
-    out[g] = { labels: labels[g] as string[], buckets, count: cum, sum };
+    let cum = 0;
+    for (let i = base; i < base + k; i++) {
+      cum += counts[i] as number;
+      counts[i] = cum;
+    }
+    if (packed === null || emit === null) {
+      out[g] = { labels: labels[g] as string[], les, counts, at: base, count: cum, sum };
+      continue;
+    }
+    const at = g * e;
+    for (let j = 0; j < e; j++) packed[at + j] = counts[base + (emit[j] as number)] as number;
+    out[g] = { labels: labels[g] as string[], les, counts: packed, at, count: cum, sum };
   }
   return out;
 }

@@ -71,3 +71,21 @@ Deno.test("byte writer copies byte ranges", () => {
   w.range(new TextEncoder().encode("abcdef"), 1, 4);
   assert.equal(dec.decode(w.take()), "bcd");
 });
+
+Deno.test("byte writer runs of lines read their prefixes by ends and values from an offset", () => {
+  const enc = new TextEncoder();
+  // Three prefixes back to back after two bytes of something else.
+  const src = enc.encode('..h{le="1"}h{le="2.5"}h{é="x",le="+Inf"}');
+  const ends = Int32Array.of(0, 0, 11, 22, 41);
+  const values = Float64Array.of(-1, 7, 1.5e7, 0.25, -1);
+  // A small first slab, so the run crosses into a new one.
+  const w = new ByteWriter(16);
+  w.bytes("#\n");
+  const end = w.lines(src, 2, ends, 2, 3, values, 1);
+  assert.equal(end, 41);
+  assert.equal(w.lines(src, 41, ends, 5, 0, values, 5), 41, "an empty run writes nothing");
+  assert.equal(
+    dec.decode(w.take()),
+    '#\nh{le="1"} 7\nh{le="2.5"} 1.5e+07\nh{é="x",le="+Inf"} 0.25\n',
+  );
+});

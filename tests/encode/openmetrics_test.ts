@@ -1,3 +1,4 @@
+import { typed } from "./bucket_samples.ts";
 import assert from "node:assert/strict";
 import type { MetricFamily, ScalarFamily } from "../../src/encode/model.ts";
 import {
@@ -35,12 +36,12 @@ const FAMILIES: MetricFamily[] = [
     help: "Read latency",
     type: "histogram",
     labelNames: ["dev"],
-    samples: [{
+    samples: [typed({
       labels: ["sda"],
       buckets: [{ le: 0.5, count: 1 }, { le: 1, count: 3 }, { le: 2, count: 4 }],
       count: 5,
       sum: 7.25,
-    }],
+    })],
   },
   {
     name: "process_resident_memory_bytes",

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import type { BucketType, HistogramConfig } from "../../src/config/types.ts";
-import type { HistogramSample, MetricFamily } from "../../src/encode/model.ts";
+import {
+  type HistogramSample,
+  histogramSample,
+  type MetricFamily,
+} from "../../src/encode/model.ts";
 import {
   encodeProtobuf,
   encodeProtobufChunks,
@@ -19,8 +23,8 @@ const T128 = 2 ** -128;
 // Cumulative buckets from per-bucket counts at the given bounds.
 function sample(les: number[], counts: number[], sum = 0): HistogramSample {
   let cum = 0;
-  const buckets = les.map((le, i) => ({ le, count: cum += counts[i]! }));
-  return { labels: [], buckets, count: cum, sum };
+  const cumulative = les.map((_, i) => cum += counts[i]!);
+  return histogramSample([], les, cumulative, cum, sum);
 }
 
 const POW = [1, 2, 4, 8, 16, 32]; // native indexes 0..5
@@ -124,7 +128,7 @@ Deno.test("native: exp2 key k with multiplier 2^s is native bucket k + s", () =>
     value: v as number,
   }));
   const [s] = foldHistogram(rows, c);
-  assert.equal(s!.buckets[3]!.le, 2 ** -27);
+  assert.equal(s!.les[3], 2 ** -27);
   assert.deepEqual(nativeOf(s!), {
     zeroThreshold: T128,
     zeroCount: 0,
@@ -268,7 +272,7 @@ Deno.test("protobuf: counts past uint64 or fractional use the float fields", () 
     help: "h",
     type: "histogram",
     labelNames: [],
-    samples: [{ labels: [], buckets: [{ le: 1, count: 0.5 }], count: 2 ** 64, sum: 0 }],
+    samples: [histogramSample([], [1], [0.5], 2 ** 64, 0)],
   }])) as Obj[];
   const h = f!.metric[0].histogram;
   assert.equal(h.sample_count, undefined);

@@ -1,5 +1,6 @@
 /** `TextWriter.chunksSliced`: the same bytes as `chunks`, with pauses between bounded steps. */
 
+import { typed } from "./bucket_samples.ts";
 import assert from "node:assert/strict";
 import type {
   HistogramFamily,
@@ -33,12 +34,14 @@ const histogram: HistogramFamily = {
   help: "Latency",
   type: "histogram",
   labelNames: ["op"],
-  samples: ["b", "a"].map((op, i) => ({
-    labels: [op],
-    buckets: [{ le: 0.5, count: i }, { le: 1, count: i + 2 }],
-    count: i + 3,
-    sum: 1.5 * i,
-  })),
+  samples: ["b", "a"].map((op, i) =>
+    typed({
+      labels: [op],
+      buckets: [{ le: 0.5, count: i }, { le: 1, count: i + 2 }],
+      count: i + 3,
+      sum: 1.5 * i,
+    })
+  ),
 };
 
 function decode(chunks: Iterator<Uint8Array>): string {

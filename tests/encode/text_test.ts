@@ -1,3 +1,4 @@
+import { type BucketSample, typed } from "./bucket_samples.ts";
 import assert from "node:assert/strict";
 import type {
   HistogramFamily,
@@ -33,9 +34,15 @@ function counter(
 function histogram(
   name: string,
   labelNames: string[],
-  samples: HistogramSample[],
+  samples: Array<BucketSample | HistogramSample>,
 ): HistogramFamily {
-  return { name, help: "Help for " + name, type: "histogram", labelNames, samples };
+  return {
+    name,
+    help: "Help for " + name,
+    type: "histogram",
+    labelNames,
+    samples: samples.map(typed),
+  };
 }
 
 Deno.test("the content type is text format 0.0.4 in UTF-8", () => {
@@ -207,7 +214,7 @@ Deno.test("a histogram whose last bound is Infinity gets no second +Inf bucket",
 });
 
 Deno.test("histogram series sort by their labels", () => {
-  const s = (dev: string): HistogramSample => ({ labels: [dev], buckets: [], count: 0, sum: 0 });
+  const s = (dev: string): BucketSample => ({ labels: [dev], buckets: [], count: 0, sum: 0 });
   const out = encodeText([histogram("h", ["dev"], [s("sdb"), s("nvme0n1"), s("sda")])]);
   const counts = out.split("\n").filter((l) => l.startsWith("h_count"));
   assert.deepEqual(counts, [
@@ -304,7 +311,9 @@ function bigInput(series: number): MetricFamily[] {
       cum += Math.floor(rand() * 100);
       buckets.push({ le: 2 ** b * 0.000001, count: cum });
     }
-    h.samples.push({ labels: [`/sys/fs/cgroup/${i}`], buckets, count: cum, sum: rand() * 1e3 });
+    h.samples.push(
+      typed({ labels: [`/sys/fs/cgroup/${i}`], buckets, count: cum, sum: rand() * 1e3 }),
+    );
   }
   return [h, c];
 }
@@ -495,13 +504,13 @@ Deno.test("two writers keep their own state, even over memos they share", () => 
 });
 
 Deno.test("a kept writer reuses histogram lines only while series and bounds stay the same", () => {
-  const h = (labels: string[], les: number[], base: number): HistogramSample => ({
+  const h = (labels: string[], les: number[], base: number): BucketSample => ({
     labels,
     buckets: les.map((le, i) => ({ le, count: base + i })),
     count: base + les.length,
     sum: base / 4,
   });
-  const fam = (samples: HistogramSample[], labelNames = ["dev"]) =>
+  const fam = (samples: BucketSample[], labelNames = ["dev"]) =>
     histogram("lat", labelNames, samples);
   const w = new TextWriter();
   const shared = ["sda"];

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { BucketType, HistogramConfig } from "../../src/config/types.ts";
-import type { HistogramSample, ScalarSample } from "../../src/encode/model.ts";
-import { foldHistogram, parseBucketKey } from "../../src/exporter/histogram.ts";
+import { bucketPairs, type HistogramSample, type ScalarSample } from "../../src/encode/model.ts";
+import { foldHistogram, FoldMemo, parseBucketKey } from "../../src/exporter/histogram.ts";
 import { aggregate } from "../../src/exporter/aggregate.ts";
 import { check } from "./runs.ts";
 
@@ -77,7 +77,8 @@ Deno.test("folded histograms are cumulative, +Inf is the total and the sum is ke
       const kinds = new Set(rows.map((r) => r.kind));
       assert.equal(folded.length, kinds.size);
       const m = conf.bucket_multiplier;
-      for (const h of folded) {
+      for (const typedSample of folded) {
+        const h = plain(typedSample);
         const mine = rows.filter((r) => r.kind === h.labels[0]);
         const inRange = mine.filter((r) => buckets.includes(r.bucket));
         const total = inRange.reduce((a, r) => a + r.value, 0);
@@ -100,6 +101,19 @@ Deno.test("folded histograms are cumulative, +Inf is the total and the sum is ke
   );
 });
 
+/** A histogram sample with one object per bucket, as the fold made them before typed arrays. */
+interface PlainHistogram {
+  labels: string[];
+  buckets: Array<{ le: number; count: number }>;
+  count: number;
+  sum: number;
+}
+
+function plain(h: HistogramSample): PlainHistogram {
+  const buckets = bucketPairs(h).map(([le, count]) => ({ le, count }));
+  return { labels: h.labels, buckets, count: h.count, sum: h.sum };
+}
+
 function bound(conf: HistogramConfig, i: number): number {
   const m = conf.bucket_multiplier;
   switch (conf.bucket_type) {
@@ -116,7 +130,7 @@ function bound(conf: HistogramConfig, i: number): number {
  * The fold as it was written before counts moved into a Float64Array: a map of bucket index
  * to count per group, in first-seen group order. The typed fold must agree with it exactly.
  */
-function mapFold(samples: ScalarSample[], conf: HistogramConfig): HistogramSample[] {
+function mapFold(samples: ScalarSample[], conf: HistogramConfig): PlainHistogram[] {
   const n = conf.labels.length - 1;
   const groups = new Map<string, { labels: string[]; counts: Map<number, number> }>();
   for (const s of samples) {
@@ -171,8 +185,50 @@ Deno.test("the typed fold equals a fold over per-group maps, bit for bit", () =>
         labels: [r.a, r.b, r.spelling(r.bucket)],
         value: r.value,
       }));
-      assert.deepEqual(foldHistogram(samples, three), mapFold(samples, three));
+      assert.deepEqual(foldHistogram(samples, three).map(plain), mapFold(samples, three));
     }),
     400,
+  );
+});
+
+// Scrapes over one pool of row objects: each keeps the last scrape's rows (refilled values),
+// reorders them, swaps one for a fresh object, or refills the caller's array in place.
+const scrapeRuns = fc.record({
+  conf: layouts,
+  pool: fc.array(
+    fc.record({ kind: fc.constantFrom("a", "b", "c"), bucket: fc.integer({ min: 0, max: 20 }) }),
+    { minLength: 1, maxLength: 30 },
+  ),
+  steps: fc.array(
+    fc.record({
+      how: fc.constantFrom("same", "same", "reorder", "swap", "refill", "drop"),
+      pick: fc.nat(),
+      values: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 30, maxLength: 30 }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+});
+
+Deno.test("a fold with the last fold's memo equals a fold from scratch, scrape after scrape", () => {
+  check(
+    fc.property(scrapeRuns, ({ conf, pool, steps }) => {
+      const objects: ScalarSample[] = pool.map((p) => ({
+        labels: [p.kind, String(p.bucket)],
+        value: 0,
+      }));
+      const memo = new FoldMemo();
+      let rows = objects.slice();
+      for (const step of steps) {
+        const i = step.pick % rows.length;
+        if (step.how === "reorder") rows = [...rows.slice(i), ...rows.slice(0, i)];
+        if (step.how === "swap") rows[i] = { labels: rows[i]!.labels.slice(), value: 0 };
+        if (step.how === "refill") rows.splice(0, rows.length, ...rows.toReversed());
+        if (step.how === "drop" && rows.length > 1) rows.splice(i, 1);
+        rows.forEach((r, k) => r.value = step.values[k]!);
+        const got = foldHistogram(rows, conf, memo).map(plain);
+        assert.deepEqual(got, foldHistogram(rows, conf).map(plain), step.how);
+      }
+    }),
+    300,
   );
 });

@@ -6,7 +6,12 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { HistogramFamily, ScalarFamily } from "../../src/encode/model.ts";
+import {
+  bucketPairs,
+  type HistogramFamily,
+  histogramSample,
+  type ScalarFamily,
+} from "../../src/encode/model.ts";
 import { encodeText, TextWriter } from "../../src/encode/text.ts";
 import { check } from "./runs.ts";
 
@@ -187,11 +192,9 @@ const histogram = fc.record({
         sum: fc.double({ noNaN: true }),
       }).map(({ labels, les, counts, sum }) => {
         let cum = 0;
-        const buckets = les.sort((a, b) => a - b).map((le, i) => ({
-          le,
-          count: cum += counts[i]!,
-        }));
-        return { labels, buckets, count: cum + counts[5]!, sum };
+        const sorted = les.sort((a, b) => a - b);
+        const cumulative = sorted.map((_, i) => cum += counts[i]!);
+        return histogramSample(labels, sorted, cumulative, cum + counts[5]!, sum);
       }),
       { minLength: 1, maxLength: 4, selector: (s) => JSON.stringify(s.labels) },
     ),
@@ -203,8 +206,8 @@ function expectedHistogram(f: HistogramFamily): Map<string, number> {
   const order = f.labelNames.map((n, i) => [n, i] as const).sort((a, b) => a[0] < b[0] ? -1 : 1);
   for (const s of f.samples) {
     const pairs = order.map(([n, i]) => [n, s.labels[i]!]);
-    const bounds = s.buckets.map((b) => [b.le, b.count] as const);
-    if (s.buckets.at(-1)?.le !== Infinity) bounds.push([Infinity, s.count]);
+    const bounds = bucketPairs(s);
+    if (bounds.at(-1)?.[0] !== Infinity) bounds.push([Infinity, s.count]);
     for (const [le, count] of bounds) {
       const leText = le === Infinity
         ? "+Inf"
