@@ -117,7 +117,7 @@ async function startAndServe(
   checkStrict(flags, exporter);
   if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
-  await startTracing(stack, exporter);
+  await startTracing(stack, exporter, assets);
   dropCapabilities(keep);
   await listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify), web);
   return await waitForSignal(stack, notify);

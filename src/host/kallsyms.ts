@@ -33,16 +33,17 @@ function hexValue(c: number): number {
 }
 
 /**
- * Symbol columns sorted by address. Addresses are split into 32-bit halves and names are kept
- * as offsets into the raw file, decoded only when looked up: a real kallsyms has ~120k lines,
- * and per-line bigints and strings made parsing ten times slower.
+ * Symbol columns sorted by address. Addresses are split into 32-bit halves, and the names are
+ * copied end to end into one byte array (symbol `i` is `names[nameOffset[i]..nameOffset[i+1]]`),
+ * decoded only when looked up: a real kallsyms has ~120k lines, per-line bigints and strings made
+ * parsing ten times slower, and keeping the whole file (addresses, types, separators) held twice
+ * the bytes the names need. The file itself is not kept.
  */
 interface Columns {
-  raw: Uint8Array;
   hi: Uint32Array;
   lo: Uint32Array;
-  nameStart: Uint32Array;
-  nameEnd: Uint32Array;
+  names: Uint8Array;
+  nameOffset: Uint32Array;
 }
 
 /** A parsed kallsyms (see the module doc for the rules). */
@@ -51,11 +52,13 @@ export class KallsymsTable {
   #byName: Map<string, number> | null = null;
   /** Every address is zero: kptr_restrict hides them from this process. */
   readonly hidden: boolean;
+  /** Bytes of the file the table was parsed from. */
+  readonly bytes: number;
 
-  /** Parses kallsyms bytes (kept by reference: pass a copy of a reused buffer). */
+  /** Parses kallsyms bytes; the table keeps none of them (a reused buffer may be passed). */
   constructor(raw: Uint8Array) {
-    const c = parseColumns(raw);
-    this.#c = isSorted(c) ? c : sortColumns(c);
+    this.#c = parseColumns(raw);
+    this.bytes = raw.length;
     const n = this.#c.hi.length;
     this.hidden = n > 0 && this.#c.hi[n - 1] === 0 && this.#c.lo[n - 1] === 0;
   }
@@ -65,14 +68,16 @@ export class KallsymsTable {
     return this.#c.hi.length;
   }
 
-  /** Bytes of the file the table was parsed from. */
-  get bytes(): number {
-    return this.#c.raw.length;
+  /** Bytes the table holds (its typed arrays). */
+  get retainedBytes(): number {
+    const { hi, lo, names, nameOffset } = this.#c;
+    return hi.byteLength + lo.byteLength + names.byteLength + nameOffset.byteLength;
   }
 
   /** The name of entry `i` (entries are sorted by address). */
   nameAt(i: number): string {
-    return lenientText(this.#c.raw.subarray(this.#c.nameStart[i]!, this.#c.nameEnd[i]!));
+    const { names, nameOffset } = this.#c;
+    return lenientText(names.subarray(nameOffset[i]!, nameOffset[i + 1]!));
   }
 
   /** The address of entry `i`. */
@@ -123,12 +128,19 @@ export class KallsymsTable {
   }
 }
 
+/** Lines of `raw` (an upper bound on its symbols). */
+function countLines(raw: Uint8Array): number {
+  let lines = 1;
+  for (let i = raw.indexOf(NL); i >= 0; i = raw.indexOf(NL, i + 1)) lines++;
+  return lines;
+}
+
 function parseColumns(raw: Uint8Array): Columns {
-  const cap = Math.ceil(raw.length / 20) + 16; // lines are at least ~20 bytes; grown below if not
-  let hi: Uint32Array = new Uint32Array(cap);
-  let lo: Uint32Array = new Uint32Array(cap);
-  let nameStarts: Uint32Array = new Uint32Array(cap);
-  let nameEnds: Uint32Array = new Uint32Array(cap);
+  const cap = countLines(raw);
+  const hi = new Uint32Array(cap);
+  const lo = new Uint32Array(cap);
+  const nameStarts = new Uint32Array(cap);
+  const nameEnds = new Uint32Array(cap);
   let count = 0;
   const n = raw.length;
   let pos = 0;
@@ -155,12 +167,6 @@ function parseColumns(raw: Uint8Array): Columns {
     }
     while (i < n && raw[i] !== NL) i++;
     if (s2 >= 0) {
-      if (count === hi.length) {
-        hi = grow(hi);
-        lo = grow(lo);
-        nameStarts = grow(nameStarts);
-        nameEnds = grow(nameEnds);
-      }
       hi[count] = h;
       lo[count] = l;
       nameStarts[count] = s2 + 1;
@@ -169,42 +175,57 @@ function parseColumns(raw: Uint8Array): Columns {
     }
     pos = i + 1;
   }
-  return {
-    raw,
-    hi: hi.subarray(0, count),
-    lo: lo.subarray(0, count),
-    nameStart: nameStarts.subarray(0, count),
-    nameEnd: nameEnds.subarray(0, count),
+  return compact(raw, hi, lo, nameStarts, nameEnds, count);
+}
+
+/**
+ * The first `count` parsed rows in address order (stable: equal addresses keep file order), in
+ * exactly sized arrays, names copied out of `raw`.
+ */
+function compact(
+  raw: Uint8Array,
+  hi: Uint32Array,
+  lo: Uint32Array,
+  nameStarts: Uint32Array,
+  nameEnds: Uint32Array,
+  count: number,
+): Columns {
+  const order = isSorted(hi, lo, count) ? null : sortedOrder(hi, lo, count);
+  const row = (k: number) => order === null ? k : order[k]!;
+  const out: Columns = {
+    hi: new Uint32Array(count),
+    lo: new Uint32Array(count),
+    names: new Uint8Array(0),
+    nameOffset: new Uint32Array(count + 1),
   };
+  let total = 0;
+  for (let k = 0; k < count; k++) total += nameEnds[k]! - nameStarts[k]!;
+  out.names = new Uint8Array(total);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const r = row(k);
+    out.hi[k] = hi[r]!;
+    out.lo[k] = lo[r]!;
+    out.nameOffset[k] = at;
+    out.names.set(raw.subarray(nameStarts[r]!, nameEnds[r]!), at);
+    at += nameEnds[r]! - nameStarts[r]!;
+  }
+  out.nameOffset[count] = at;
+  return out;
 }
 
-function grow(a: Uint32Array): Uint32Array {
-  const grown = new Uint32Array(a.length * 2);
-  grown.set(a);
-  return grown;
-}
-
-function isSorted(t: Columns): boolean {
-  for (let k = 1; k < t.hi.length; k++) {
-    if (t.hi[k - 1]! > t.hi[k]! || (t.hi[k - 1] === t.hi[k] && t.lo[k - 1]! > t.lo[k]!)) {
-      return false;
-    }
+function isSorted(hi: Uint32Array, lo: Uint32Array, count: number): boolean {
+  for (let k = 1; k < count; k++) {
+    if (hi[k - 1]! > hi[k]! || (hi[k - 1] === hi[k] && lo[k - 1]! > lo[k]!)) return false;
   }
   return true;
 }
 
-function sortColumns(t: Columns): Columns {
-  const order = Array.from(t.hi, (_, k) => k);
+function sortedOrder(hi: Uint32Array, lo: Uint32Array, count: number): Uint32Array {
+  const order = Array.from({ length: count }, (_, k) => k);
   // Array#sort is stable, so equal addresses keep file order.
-  order.sort((a, b) => (t.hi[a]! - t.hi[b]!) || (t.lo[a]! - t.lo[b]!));
-  const pick = (a: Uint32Array) => Uint32Array.from(order, (k) => a[k]!);
-  return {
-    raw: t.raw,
-    hi: pick(t.hi),
-    lo: pick(t.lo),
-    nameStart: pick(t.nameStart),
-    nameEnd: pick(t.nameEnd),
-  };
+  order.sort((a, b) => (hi[a]! - hi[b]!) || (lo[a]! - lo[b]!));
+  return Uint32Array.from(order);
 }
 
 /** The host's kallsyms, read when built and reloaded on misses as often as `limiter` allows. */
@@ -217,13 +238,13 @@ export class Kallsyms {
       initial() {
         const raw = read();
         if (raw === null) throw new HostReadError(KALLSYMS_PATH);
-        return new KallsymsTable(raw.slice());
+        return new KallsymsTable(raw);
       },
       reload(current) {
         // A failed re-read keeps the old table (upstream panics here).
         const raw = read();
         if (raw === null) return null;
-        return { table: new KallsymsTable(raw.slice()), changed: raw.length !== current.bytes };
+        return { table: new KallsymsTable(raw), changed: raw.length !== current.bytes };
       },
     }, limiter);
     this.#table.current();

@@ -107,3 +107,15 @@ Deno.test("kallsyms that cannot be read first is a HostReadError; later failures
   assert.equal(syms.exact(0x20n), null);
   assert.equal(syms.exact(0x10n), "a");
 });
+
+Deno.test("a kallsyms table keeps only addresses and names, not the file it was parsed from", () => {
+  const text = "ffffffff81000000 T _stext\nffffffffc0a01000 t commit_timeout\t[jbd2]\n";
+  const raw = new TextEncoder().encode(text);
+  const t = new KallsymsTable(raw);
+  raw.fill(0); // a reused read buffer: the table must not see later writes
+  assert.equal(t.nameAt(1), "commit_timeout\t[jbd2]");
+  const nameBytes = "_stext".length + "commit_timeout\t[jbd2]".length;
+  // 8 bytes of address per symbol, one 4-byte name offset per symbol plus one.
+  assert.equal(t.retainedBytes, nameBytes + 2 * 8 + 3 * 4);
+  assert.equal(t.bytes, raw.length);
+});
