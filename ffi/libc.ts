@@ -88,7 +88,7 @@ function openOrThrow(path: string, flags: number): number {
 }
 
 /** Reads a whole file through libc; works for /proc and /sys where sizes are unknown. */
-export function readFileViaLibc(path: string): Uint8Array {
+export function readFileViaLibc(path: string): Uint8Array<ArrayBuffer> {
   const fd = openOrThrow(path, O_RDONLY);
   try {
     let buf = new Uint8Array(16384);

@@ -4,7 +4,7 @@
 # usage: pack/build.sh [OUTPUT]        (normally through `make build`)
 #
 # Inputs: the pinned Deno binary ($DENO, else tools/.deno-path, else tools/node_modules/deno/deno),
-# main.ts with src/ and ffi/ (bundled by `deno bundle`), build/libbpf/libbpf_bundle.so,
+# main.ts with src/ and ffi/ (bundled by `deno bundle`; src/tracing/otel.ts separately), build/libbpf/libbpf_bundle.so,
 # build/native/libthreadcaps.so and every examples/*.yaml with its examples/*.bpf.o.
 # Work files go to build/pack/; the source tree is not modified.
 #
@@ -107,6 +107,11 @@ echo "==> bundling main.ts ($version, $revision)"
 (cd "$ROOT" && "$DENO" bundle --quiet --no-config --no-lock --import-map "$WORK/import_map.json" \
   --platform=deno -o "$WORK/app.js" main.ts) || die "deno bundle failed"
 grep -q "$build_date" "$WORK/app.js" || die "the bundle does not carry the build stamp"
+# Span export in a bundle of its own, imported only when a config has spans (src/tracing/load.ts):
+# inside app.js the node: modules its SDK needs would be evaluated at every start.
+(cd "$ROOT" && "$DENO" bundle --quiet --no-config --no-lock --import-map "$WORK/import_map.json" \
+  --platform=deno -o "$WORK/tracing.js" src/tracing/otel.ts) || die "deno bundle of the tracing module failed"
+! grep -q "@opentelemetry" "$WORK/app.js" || die "app.js bundles the OpenTelemetry SDK: import it only through src/tracing/load.ts"
 
 # --- Example objects without DWARF: libbpf reads their BTF, never the debug sections (~5x smaller)
 stripped=()
@@ -152,7 +157,7 @@ quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
     echo "chunk_${i}_end:"
     i=$((i + 1))
   done
-  files=("$WORK/app.js" "$LIBBPF_SO" "$THREADCAPS_SO" "${configs[@]}")
+  files=("$WORK/app.js" "$WORK/tracing.js" "$LIBBPF_SO" "$THREADCAPS_SO" "${configs[@]}")
   j=0
   for f in "${files[@]}"; do
     echo "  .balign 16"

@@ -117,7 +117,7 @@ async function startAndServe(
   checkStrict(flags, exporter);
   if (flags.configCheckAttach) return finishConfigCheck(keep);
   startEventReaders(exporter);
-  await startTracing(stack, exporter);
+  await startTracing(stack, exporter, assets);
   dropCapabilities(keep);
   await listen(stack, flags, exporter, (addr) => announceReady(addr, loaded, notify), web);
   return await waitForSignal(stack, notify);
@@ -137,10 +137,20 @@ function announceReady(addr: Deno.NetAddr, loaded: LoadedConfigs, notify: Notify
   notify("READY=1");
 }
 
+/**
+ * One full collection, when the runtime allows it (the single binary passes --expose-gc): the
+ * buffers start-up dropped are freed now, before malloc_trim, rather than at some later
+ * collection that an idle exporter may never need.
+ */
+function collectStartupGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function waitForSignal(stack: AsyncDisposableStack, notify: Notify): Promise<number> {
   const signal = nextSignal(stack);
   // Start-up is over: what it freed on the C heap would otherwise stay resident while idle.
   // After the signal listeners exist, so a SIGTERM right after READY=1 still stops cleanly.
+  collectStartupGarbage();
   releaseFreedCMemory();
   const sig = await signal;
   log(`Received signal: ${sig}`);

@@ -22,6 +22,7 @@ import { systemHost } from "../host/system.ts";
 import { debug, log, warn } from "../log.ts";
 import { readOtelSettings } from "../tracing/otel_env.ts";
 import type { SpanSink } from "../tracing/otel.ts";
+import { loadOtel } from "../tracing/load.ts";
 
 /** A start-up phase failed; the message is the line to log before exiting 1. */
 export class StartupError extends Error {
@@ -138,10 +139,14 @@ export function startEventReaders(exporter: Exporter): void {
 
 /**
  * Starts span export when some config has spans: reads the OTEL_* settings, loads the
- * OpenTelemetry SDK (only now), and starts a reader per ring buffer. Disposal stops the readers
+ * OpenTelemetry SDK (only now, see tracing/load.ts), and starts a reader per ring buffer. Disposal stops the readers
  * first and then flushes the queued spans to the exporter.
  */
-export async function startTracing(stack: AsyncDisposableStack, exporter: Exporter): Promise<void> {
+export async function startTracing(
+  stack: AsyncDisposableStack,
+  exporter: Exporter,
+  assets: EmbeddedAssets | null,
+): Promise<void> {
   if (!exporter.hasSpans) return;
   const settings = phase(
     () => readOtelSettings((name) => Deno.env.get(name)),
@@ -149,7 +154,7 @@ export async function startTracing(stack: AsyncDisposableStack, exporter: Export
   );
   let sink: SpanSink;
   try {
-    const { createSpanSink } = await import("../tracing/otel.ts");
+    const { createSpanSink } = await loadOtel(assets);
     sink = await createSpanSink(settings, log);
   } catch (e) {
     throw new StartupError(`Cannot start span export: ${(e as Error).message}`, { cause: e });

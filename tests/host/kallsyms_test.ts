@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Kallsyms, KallsymsTable } from "../../src/host/kallsyms.ts";
+import { Kallsyms, KallsymsTable, sortedOrder } from "../../src/host/kallsyms.ts";
 import { HostReadError } from "../../src/host/errors.ts";
 import { RereadLimiter } from "../../src/host/refresh.ts";
 import { fixture } from "../decoders/helpers.ts";
@@ -106,4 +106,33 @@ Deno.test("kallsyms that cannot be read first is a HostReadError; later failures
   raw = null;
   assert.equal(syms.exact(0x20n), null);
   assert.equal(syms.exact(0x10n), "a");
+});
+
+Deno.test("a kallsyms table keeps only addresses and names, not the file it was parsed from", () => {
+  const text = "ffffffff81000000 T _stext\nffffffffc0a01000 t commit_timeout\t[jbd2]\n";
+  const raw = new TextEncoder().encode(text);
+  const t = new KallsymsTable(raw);
+  raw.fill(0); // a reused read buffer: the table must not see later writes
+  assert.equal(t.nameAt(1), "commit_timeout\t[jbd2]");
+  const nameBytes = "_stext".length + "commit_timeout\t[jbd2]".length;
+  // Per symbol 8 bytes of address and a 4-byte name offset, plus the end of the last name.
+  assert.equal(t.retainedBytes, nameBytes + 2 * (8 + 4) + 4);
+  assert.equal(t.bytes, raw.length);
+});
+
+Deno.test("the merge of sorted runs orders like a stable sort, whatever the runs", () => {
+  // A fixed pseudo-random sequence: runs of every length, many equal addresses.
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) % 7;
+  for (const count of [0, 1, 2, 3, 17, 1000]) {
+    const hi = Uint32Array.from({ length: count }, () => next() < 3 ? 0xffffffff : 0);
+    const lo = Uint32Array.from({ length: count }, () => next());
+    const expected = Array.from({ length: count }, (_, k) => k)
+      .sort((a, b) => (hi[a]! - hi[b]!) || (lo[a]! - lo[b]!));
+    const order = sortedOrder(hi, lo, count);
+    const got = order === null ? Array.from({ length: count }, (_, k) => k) : [...order];
+    assert.deepEqual(got, expected, `count ${count}`);
+  }
+  // Already sorted: no permutation at all.
+  assert.equal(sortedOrder(Uint32Array.of(1, 1, 2), Uint32Array.of(0, 5, 0), 3), null);
 });

@@ -24,9 +24,9 @@ Deno.test("the generated launcher header defines the V8 flags and tunables idle 
   const header = new TextDecoder().decode(out.stdout);
   const m = /^#define PACK_V8_FLAGS "(--v8-flags=[^"]*)"$/m.exec(header);
   assert.ok(m, `no PACK_V8_FLAGS in:\n${header}`);
-  assert.equal(m[1], "--v8-flags=--max-semi-space-size=4");
+  assert.equal(m[1], "--v8-flags=--max-semi-space-size=4,--expose-gc");
   assert.equal(m[1], launcherV8Argument());
-  assert.deepEqual([...LAUNCHER_V8_FLAGS], ["--max-semi-space-size=4"]);
+  assert.deepEqual([...LAUNCHER_V8_FLAGS], ["--max-semi-space-size=4", "--expose-gc"]);
   const tunables = /^#define PACK_GLIBC_TUNABLES "([^"]*)"$/m.exec(header);
   assert.ok(tunables, `no PACK_GLIBC_TUNABLES in:\n${header}`);
   assert.equal(tunables[1], "glibc.malloc.arena_max=2");
