@@ -33,7 +33,7 @@ async function scrapeOnce(ex: InProcessExporter): Promise<{ bytes: number; stall
   const probe = setInterval(() => {
     const now = performance.now();
     if (LOG_STALLS && now - last > 20) {
-      console.log(`stall ${(now - last).toFixed(0)} ms ending at ${now.toFixed(0)}`);
+      console.error(`stall ${(now - last).toFixed(0)} ms ending at ${now.toFixed(0)}`);
     }
     stall = Math.max(stall, now - last);
     last = now;
@@ -63,8 +63,8 @@ async function overHttp(keys: number, scrapes: number, v8: string): Promise<void
     ]);
     await new Promise((r) => setTimeout(r, 2000));
     const idle = ex.memory().rssMiB;
-    console.log(`keys ${keys}, idle RSS ${idle.toFixed(0)} MiB`);
-    console.log("scrape | CPU ms | scrape ms | / max ms | healthy max ms | RSS MiB | B/series");
+    console.error(`keys ${keys}, idle RSS ${idle.toFixed(0)} MiB`);
+    console.error("scrape | CPU ms | scrape ms | / max ms | healthy max ms | RSS MiB | B/series");
     for (let i = 0; i < scrapes; i++) {
       const c0 = ex.cpuMs();
       let done = false;
@@ -80,7 +80,7 @@ async function overHttp(keys: number, scrapes: number, v8: string): Promise<void
       await pending;
       const ms = performance.now() - t0;
       const rss = ex.memory().rssMiB;
-      console.log(
+      console.error(
         `${i + 1} | ${ex.cpuMs() - c0} | ${ms.toFixed(0)} | ${landing.toFixed(0)} | ${
           healthy.toFixed(0)
         } | ${rss.toFixed(0)} | ${((rss - idle) * 1048576 / keys).toFixed(0)}`,
@@ -104,8 +104,8 @@ async function main([keysArg, scrapesArg, mode, v8]: string[]): Promise<void> {
     try {
       settle();
       const before = memory(Deno.pid).rssMiB;
-      console.log(`keys ${keys}, RSS before ${before.toFixed(0)} MiB`);
-      console.log("scrape | CPU ms | max stall ms | heap MB after GC | RSS MiB | B/series");
+      console.error(`keys ${keys}, RSS before ${before.toFixed(0)} MiB`);
+      console.error("scrape | CPU ms | max stall ms | heap MB after GC | RSS MiB | B/series");
       for (let i = 0; i < scrapes; i++) {
         const c0 = cpuMs(Deno.pid);
         const { bytes, stallMs } = await scrapeOnce(ex);
@@ -114,7 +114,7 @@ async function main([keysArg, scrapesArg, mode, v8]: string[]): Promise<void> {
         const heap = Deno.memoryUsage().heapUsed / 1e6;
         const rss = memory(Deno.pid).rssMiB;
         const per = (rss - before) * 1048576 / keys;
-        console.log(
+        console.error(
           `${i + 1} | ${cpu} | ${stallMs.toFixed(0)} | ${heap.toFixed(0)} | ${rss.toFixed(0)} | ${
             per.toFixed(0)
           } (${bytes} bytes out)`,

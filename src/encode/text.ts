@@ -19,6 +19,8 @@ const LABEL_ESCAPES = /[\\"\n]/;
 
 // The preparation yields after every STEP_MASK + 1 series (see `TextWriter.chunksSliced`).
 const STEP_MASK = 4095;
+// The samples of a family whose lines need only values (see Prepared.samples).
+const NONE: ScalarSample[] = [];
 
 const HELP_ESCAPES = /[\\\n]/;
 
@@ -86,6 +88,10 @@ export const TEXT_0_0_4: TextDialect = {
 /** A family ready to write: merged, sorted and checked. */
 interface Prepared {
   family: MetricFamily;
+  /**
+   * In output order; empty for a scalar family written from the writer's kept prefixes with
+   * the same series as last time: its lines need only `values`.
+   */
   samples: Array<ScalarSample | HistogramSample>;
   /** Label positions in label-name order. */
   order: number[];
@@ -108,6 +114,14 @@ interface Prepared {
 interface FamilyMemo {
   epoch: Epoch;
   prefixes: Prefixes | null;
+  /**
+   * Scratch for `unchangedSeries`: the check that every rank came once stamps `seen[rank]` with
+   * `mark`. Kept with the family so that an unchanged scrape allocates no per-series array on
+   * the V8 heap (a million-slot array a scrape was old-space garbage that grew the heap by
+   * 8 MB per scrape until a full GC).
+   */
+  seen: Uint32Array | null;
+  mark: number;
 }
 
 /** A writer's reuse state: one entry per family name whose samples carried memos. */
@@ -196,7 +210,9 @@ function* prepareOne(
   const last = state.keeps ? state.families.get(family.name) : undefined;
   if (last !== undefined && family.type !== "histogram" && !checkDuplicates) {
     const same = yield* unchangedSeries(input as ScalarSample[], last, state);
-    if (same !== null) return { family, order, ...same, prefixes: last.prefixes };
+    if (same !== null) {
+      return { family, order, samples: NONE, values: same, prefixes: last.prefixes };
+    }
   }
   const samples = yield* sortSamples(input, order, compare, last?.epoch ?? null, state);
   if (family.type === "histogram") {
@@ -231,24 +247,32 @@ function* prepareOne(
       if (memo.owner !== state) memo.owner = state;
     }
   }
-  if (prefixes !== null && state.keeps) state.families.set(family.name, { epoch, prefixes });
+  if (prefixes !== null && state.keeps) {
+    state.families.set(family.name, { epoch, prefixes, seen: null, mark: 0 });
+  }
   return { family, samples, order, values, prefixes };
 }
 
 /**
- * The family's samples in last encode's order and their values, when they are exactly the
- * series the writer ranked then (all memos of that encode, each rank once); else null. One pass
- * instead of a sort, a prefix check and a value copy, and no memo is written: ranks and epoch
- * stay valid as they are, so the next encode can trust them again.
+ * The family's values in last encode's order, when its samples are exactly the series the
+ * writer ranked then (all memos of that encode, each rank once); else null. One pass instead of
+ * a sort, a prefix check and a value copy, and no memo is written: ranks and epoch stay valid
+ * as they are, so the next encode can trust them again. The lines come from the kept prefixes,
+ * so the samples need no ordering.
  */
 function* unchangedSeries(
   input: ScalarSample[],
   last: FamilyMemo,
   owner: WriterState,
-): Generator<void, { samples: ScalarSample[]; values: Float64Array } | null> {
+): Generator<void, Float64Array | null> {
   const n = input.length;
   if (last.prefixes === null || last.prefixes.ends.length !== n) return null;
-  const samples = new Array<ScalarSample>(n);
+  const seen = last.seen?.length === n ? last.seen : (last.seen = new Uint32Array(n));
+  if (last.mark >= 0xffffffff) {
+    seen.fill(0);
+    last.mark = 0;
+  }
+  const mark = ++last.mark;
   const values = new Float64Array(n);
   const epoch = last.epoch;
   for (let i = 0; i < n; i++) {
@@ -258,11 +282,11 @@ function* unchangedSeries(
     if (m === undefined || m.epoch !== epoch || m.owner !== owner) return null;
     const r = m.rank;
     // Ranks of one epoch are distinct unless a memo came twice: then sort as usual.
-    if (r >= n || samples[r] !== undefined) return null;
-    samples[r] = s;
+    if (r >= n || seen[r] === mark) return null;
+    seen[r] = mark;
     values[r] = s.value;
   }
-  return { samples, values };
+  return values;
 }
 
 /**
@@ -621,7 +645,7 @@ function* writeFamilies(
       const vs = values as Float64Array;
       if (prefixes !== null) {
         const { bytes, ends } = prefixes;
-        for (let i = 0, start = 0; i < scalars.length; i++) {
+        for (let i = 0, start = 0; i < vs.length; i++) {
           const end = ends[i] as number;
           w.line(bytes, start, end, vs[i] as number);
           start = end;

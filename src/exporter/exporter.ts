@@ -20,7 +20,7 @@ import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
-import { Aggregator } from "./aggregate.ts";
+import { Aggregator, type PooledSample } from "./aggregate.ts";
 import { foldHistogramSliced, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
@@ -95,6 +95,8 @@ interface MetricReader {
   map: MapSource;
   layout: KeyLayout;
   keys: KeyDecoder;
+  /** The array every aggregation pass of this metric writes its samples into (see Aggregator). */
+  samples: PooledSample[];
 }
 
 /** The loaded state of every config and the scrape logic over it. */
@@ -233,7 +235,7 @@ export class Exporter {
       // A map can hold maxEntries keys (times the CPUs when each CPU is a series): cache that
       // many, or its excess keys would be decoded afresh on every scrape.
       keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
-      this.#readers.push({ config: name, kind, conf, map, layout, keys });
+      this.#readers.push({ config: name, kind, conf, map, layout, keys, samples: [] });
     };
     for (const c of config.counters) if (!c.perf_event_array) add("counter", c);
     for (const h of config.histograms) add("histogram", h);
@@ -396,9 +398,9 @@ export class Exporter {
 
   /**
    * Like `collect`, and calls `render` on the families (awaiting it when it returns a promise)
-   * before the next scrape may start. Scalar samples are reused from scrape to scrape (see
-   * Aggregator.addSet): whatever must see this scrape's values, such as a writer, belongs in
-   * `render`.
+   * before the next scrape may start. Scalar samples, and a metric's array of them, are reused
+   * from scrape to scrape (see Aggregator): whatever must see this scrape's values or series,
+   * such as a writer, belongs in `render`.
    */
   collectWith<T>(render: (families: MetricFamily[]) => T | Promise<T>): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
@@ -493,7 +495,7 @@ export class Exporter {
     const entries = r.map.readAllSliced ? await r.map.readAllSliced(pause) : r.map.readAll();
     read.entries = entries.count;
     budget.check(r.conf.name);
-    const agg = new Aggregator(++this.#passes);
+    const agg = new Aggregator(++this.#passes, r.samples);
     const keys = r.keys;
     const sink = (buf: Uint8Array, offset: number, length: number, value: number) => {
       const set = keys.lookupAt(buf, offset, length);
