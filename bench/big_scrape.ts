@@ -8,6 +8,11 @@
  *
  *   unshare --mount --propagation private sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$@"' sh \
  *     deno run -A --v8-flags=--max-semi-space-size=4,--expose-gc bench/big_scrape.ts [KEYS] [SCRAPES]
+ *
+ * `… bench/big_scrape.ts KEYS SCRAPES http [V8_FLAGS]` runs the exporter as a child over HTTP
+ * instead (with the shipped V8 flags plus V8_FLAGS, e.g. `--trace-gc`, its output on stdout) and
+ * prints the slowest `/` and `/-/healthy` answered during each scrape and its RSS over the idle
+ * RSS. `BIG_SCRAPE_STALLS=1` logs every in-process stall over 20 ms with when it ended.
  */
 
 import { buildArtifacts } from "./build.ts";

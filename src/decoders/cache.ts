@@ -104,9 +104,6 @@ const BUCKET_ARRAY_MAX = 8;
 
 type Bucket<E> = E | E[] | Map<string, E>;
 
-const SHARDS = 256;
-const SHARD_MASK = SHARDS - 1;
-
 /**
  * Interned entries by label values. Keyed by a hash of the values rather than by a string made
  * of them: a million label sets would otherwise keep a million key strings alive (about 80
@@ -115,10 +112,7 @@ const SHARD_MASK = SHARDS - 1;
  * can come from any process, e.g. a comm) cost a string key each, never a linear search.
  */
 export class InternedSets<E extends CachedLabels> {
-  // Shards by the hash's low bits: a Map doubles its table in one step, and rehashing a
-  // 500,000-entry Map held the event loop for 50–200 ms during a first 1M-key scrape; a
-  // shard holds 1/256 of the entries.
-  #shards: Array<Map<number, Bucket<E>>> = Array.from({ length: SHARDS }, () => new Map());
+  #byHash = new Map<number, Bucket<E>>();
   readonly #hash: (labels: readonly string[]) => number;
 
   /** `hash` is `labelsHash` unless a test needs collisions. */
@@ -133,7 +127,7 @@ export class InternedSets<E extends CachedLabels> {
 
   /** The entry with these label values, if any. */
   get(labels: readonly string[], hash: number): E | undefined {
-    const b = this.#shards[hash & SHARD_MASK]!.get(hash);
+    const b = this.#byHash.get(hash);
     if (b === undefined) return undefined;
     if (b instanceof Map) return b.get(labelKey(labels, labels.length));
     if (!Array.isArray(b)) return sameLabels(b.labels, labels) ? b : undefined;
@@ -143,39 +137,37 @@ export class InternedSets<E extends CachedLabels> {
 
   /** Adds `e`, whose label values are not held yet. */
   add(e: E, hash: number): void {
-    const byHash = this.#shards[hash & SHARD_MASK]!;
-    const b = byHash.get(hash);
-    if (b === undefined) byHash.set(hash, e);
+    const b = this.#byHash.get(hash);
+    if (b === undefined) this.#byHash.set(hash, e);
     else if (b instanceof Map) b.set(labelKey(e.labels, e.labels.length), e);
-    else if (!Array.isArray(b)) byHash.set(hash, [b, e]);
+    else if (!Array.isArray(b)) this.#byHash.set(hash, [b, e]);
     else if (b.length < BUCKET_ARRAY_MAX) b.push(e);
     else {
       const m = new Map<string, E>();
       for (const x of b) m.set(labelKey(x.labels, x.labels.length), x);
       m.set(labelKey(e.labels, e.labels.length), e);
-      byHash.set(hash, m);
+      this.#byHash.set(hash, m);
     }
   }
 
   /** Removes `e` (by identity). */
   delete(e: E): void {
     const hash = this.#hash(e.labels);
-    const byHash = this.#shards[hash & SHARD_MASK]!;
-    const b = byHash.get(hash);
-    if (b === e) byHash.delete(hash);
+    const b = this.#byHash.get(hash);
+    if (b === e) this.#byHash.delete(hash);
     else if (b instanceof Map) {
       const k = labelKey(e.labels, e.labels.length);
       if (b.get(k) === e) b.delete(k);
-      if (b.size === 0) byHash.delete(hash);
+      if (b.size === 0) this.#byHash.delete(hash);
     } else if (Array.isArray(b)) {
       const i = b.indexOf(e);
       if (i >= 0) b.splice(i, 1);
-      if (b.length === 1) byHash.set(hash, b[0] as E);
+      if (b.length === 1) this.#byHash.set(hash, b[0] as E);
     }
   }
 
   clear(): void {
-    for (const m of this.#shards) m.clear();
+    this.#byHash.clear();
   }
 }
 
