@@ -18,6 +18,8 @@ export class ExporterProcess {
   readonly pid: number;
   #log: () => string;
   #stopped = false;
+  /** Where children's stdout goes: "inherit" shows V8's `--trace-gc` lines (bench/big_scrape.ts). */
+  static stdout: "null" | "inherit" = "null";
 
   private constructor(child: Deno.ChildProcess, url: string, log: () => string) {
     this.child = child;
@@ -57,7 +59,7 @@ export class ExporterProcess {
       ],
       env: { GLIBC_TUNABLES: LAUNCHER_GLIBC_TUNABLES, ...env },
       stdin: "null",
-      stdout: "null",
+      stdout: ExporterProcess.stdout,
       stderr: "piped",
     }).spawn();
     let log = "";

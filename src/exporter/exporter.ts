@@ -20,7 +20,7 @@ import { configKeyDecoders, type KeyDecoder } from "./keys.ts";
 import { loadConfig, type LoadedConfig, type LoadOptions, unloadConfig } from "./loader.ts";
 import { forEachRow } from "./rows.ts";
 import { type KeyLayout, keyLayout } from "../spec/key_layout.ts";
-import { Aggregator } from "./aggregate.ts";
+import { Aggregator, type PooledSample } from "./aggregate.ts";
 import { foldHistogramSliced, FoldMemo, isNativeSchema0 } from "./histogram.ts";
 import { bpfStatsEnabled, builtinFamilies } from "./builtins.ts";
 import {
@@ -97,6 +97,8 @@ interface MetricReader {
   keys: KeyDecoder;
   /** Where the last scrape's fold put each row (histograms only). */
   fold: FoldMemo | null;
+  /** The array every aggregation pass of this metric writes its samples into (see Aggregator). */
+  samples: PooledSample[];
 }
 
 /** The loaded state of every config and the scrape logic over it. */
@@ -236,7 +238,7 @@ export class Exporter {
       // many, or its excess keys would be decoded afresh on every scrape.
       keys.reserve(map.maxEntries * (layout.cpuLabel ? possibleCpus() : 1));
       const fold = kind === "histogram" ? new FoldMemo() : null;
-      this.#readers.push({ config: name, kind, conf, map, layout, keys, fold });
+      this.#readers.push({ config: name, kind, conf, map, layout, keys, fold, samples: [] });
     };
     for (const c of config.counters) if (!c.perf_event_array) add("counter", c);
     for (const h of config.histograms) add("histogram", h);
@@ -399,9 +401,9 @@ export class Exporter {
 
   /**
    * Like `collect`, and calls `render` on the families (awaiting it when it returns a promise)
-   * before the next scrape may start. Scalar samples are reused from scrape to scrape (see
-   * Aggregator.addSet): whatever must see this scrape's values, such as a writer, belongs in
-   * `render`.
+   * before the next scrape may start. Scalar samples, and a metric's array of them, are reused
+   * from scrape to scrape (see Aggregator): whatever must see this scrape's values or series,
+   * such as a writer, belongs in `render`.
    */
   collectWith<T>(render: (families: MetricFamily[]) => T | Promise<T>): Promise<T> {
     const run = this.#scrapeQueue.then(async () => render(await this.#collect()));
@@ -496,7 +498,7 @@ export class Exporter {
     const entries = r.map.readAllSliced ? await r.map.readAllSliced(pause) : r.map.readAll();
     read.entries = entries.count;
     budget.check(r.conf.name);
-    const agg = new Aggregator(++this.#passes);
+    const agg = new Aggregator(++this.#passes, r.samples);
     const keys = r.keys;
     const sink = (buf: Uint8Array, offset: number, length: number, value: number) => {
       const set = keys.lookupAt(buf, offset, length);

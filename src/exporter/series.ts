@@ -20,20 +20,28 @@ import type { PooledSample } from "./aggregate.ts";
 /** A decoded label tuple that is also its own sample and its own series memo. */
 export class LabelSet implements CachedLabels, PooledSample, SeriesMemo {
   readonly labels: string[];
-  readonly interned: boolean;
-  refs = 0;
+  // Cached raw keys pointing here; -1 marks a set the cache does not hold (not interned). One
+  // field for both facts, and `memo` a getter: a million live sets are 16 MB smaller.
+  refs: number;
   value = 0;
   pass = -1;
-  /** The set is its own series memo. */
-  readonly memo: SeriesMemo;
   rank = -1;
   epoch: Epoch = -1;
   owner: object | null = null;
 
   constructor(labels: string[], interned: boolean) {
     this.labels = labels;
-    this.interned = interned;
-    this.memo = this;
+    this.refs = interned ? 0 : -1;
+  }
+
+  /** Whether the decode cache holds this set (only interned sets are unique per tuple). */
+  get interned(): boolean {
+    return this.refs >= 0;
+  }
+
+  /** The set is its own series memo. */
+  get memo(): SeriesMemo {
+    return this;
   }
 }
 

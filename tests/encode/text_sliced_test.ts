@@ -95,3 +95,53 @@ Deno.test("a sliced preparation rejects a duplicate series before any chunk", as
   const f = counter([...ids(STEP * 2), 5], null);
   await assert.rejects(() => sliced(new TextWriter(), [f]), /occurs more than once/);
 });
+
+// Keep in step with SORT_RUN in src/encode/text.ts: families past it are sorted in steps.
+const SORT_RUN = 8192;
+
+/** Byte order of UTF-8, label by label: the order client_golang writes series in. */
+function utf8Order(a: string[], b: string[]): number {
+  const enc = new TextEncoder();
+  for (let k = 0; k < a.length; k++) {
+    const x = enc.encode(a[k]);
+    const y = enc.encode(b[k]);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) return x[i]! - y[i]!;
+    }
+    if (x.length !== y.length) return x.length - y.length;
+  }
+  return 0;
+}
+
+for (const hostile of [false, true]) {
+  Deno.test(
+    `a family of several sort runs comes out in UTF-8 order${
+      hostile ? " when label values need the label-by-label comparison" : ""
+    }`,
+    async () => {
+      const n = 3 * SORT_RUN + 123;
+      // Values share prefixes and differ in length; the hostile ones hold chars whose UTF-16
+      // order differs from UTF-8's, and NUL.
+      const samples = ids(n).map((i) => ({
+        labels: [
+          `${i % 1000}${hostile && i % 5 === 0 ? (i % 2 ? "\uFF61" : "\u{1F600}") : ""}`,
+          hostile && i % 7 === 0 ? `k\0${i}` : `k${i}`,
+        ],
+        value: i,
+      }));
+      const family: ScalarFamily = {
+        name: "runs_total",
+        help: "Many runs",
+        type: "counter",
+        labelNames: ["id", "kind"],
+        samples,
+      };
+      const want = samples.toSorted((a, b) => utf8Order(a.labels, b.labels)).map((s) => s.value);
+      const { text } = await sliced(new TextWriter(), [family]);
+      const got = text.split("\n").filter((l) => l.startsWith("runs_total{")).map((l) =>
+        Number(l.slice(l.lastIndexOf(" ") + 1))
+      );
+      assert.deepEqual(got, want);
+    },
+  );
+}
