@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { kernelTest, waitUntil, withProcess } from "../harness.ts";
-import { buildBinary } from "../binary.ts";
+import { buildBinary, readProcFile } from "../binary.ts";
 import { metrics, tracepointMissing, valueOf, withExample } from "./common.ts";
 import { type ReceivedSpan, type Receiver, startReceiver, withEnv } from "./otlp_receiver.ts";
 
@@ -166,10 +166,15 @@ kernelTest("the single binary may reach the collector its OTLP endpoint names", 
       "exec-trace",
       "--web.listen-address=127.0.0.1:0",
     ];
-    await withProcess(command, {}, async () => {
+    await withProcess(command, {}, async (running) => {
+      // The SDK comes from the binary's embedded tracing bundle (src/tracing/load.ts).
+      const manifest = readProcFile(`/proc/${running.pid}/environ`).split("\0")
+        .find((e) => e.startsWith("EBPF_EXPORTER_EMBEDDED_FILES="));
+      assert.match(manifest ?? "", /[=,]tracing\.js=\/proc\/self\/fd\/\d+(,|$)/);
       const pids = await runTrue();
       await waitUntil(`${RUNS} exec spans`, () => spansOf(receiver, pids).length >= RUNS);
       checkSpans(spansOf(receiver, pids), pids, since);
+      assert.match(running.log(), /exporting spans via otlp http\/protobuf/);
     });
   } finally {
     await receiver.close();
